@@ -1,0 +1,103 @@
+# Tandem: build, test, demo, bench, install.
+# `make` builds every binary into build/bin/; `make test` installs the Debian
+# packages it needs (scripts/deps.sh) and runs unit, sanitizer, fuzz and
+# integration tests, ending with one line "N passed, N failed".
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+B       := build
+
+CC      ?= gcc
+PKGS    := libevent libnl-3.0 libnl-route-3.0 libconfig libcrypto json-c
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+           -Wmissing-prototypes -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+override CFLAGS += -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
+LDLIBS  := $(PKG_LIBS) -lpthread
+
+LIB_SRC := $(wildcard lib/*.c)
+DIR_SRC := $(filter-out director/main.c,$(wildcard director/*.c))
+CTL_SRC := $(filter-out ctl/main.c,$(wildcard ctl/*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
+DIR_OBJ := $(DIR_SRC:%.c=$(B)/obj/%.o)
+CTL_OBJ := $(CTL_SRC:%.c=$(B)/obj/%.o)
+
+BINS    := $(B)/bin/tandem-director $(B)/bin/tandemctl
+TOOLS   := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
+UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all tools deps test unit unit-asan fuzz integration demo bench install clean lint
+all: $(BINS) tools
+
+$(B)/obj/%.o: %.c $(wildcard lib/*.h director/*.h ctl/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/libtandem.a: $(LIB_OBJ)
+	@rm -f $@; ar rcs $@ $^
+$(B)/libdirector.a: $(DIR_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+$(B)/bin/tandem-director: $(B)/obj/director/main.o $(B)/libdirector.a $(B)/libtandem.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/libctl.a: $(CTL_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+$(B)/bin/tandemctl: $(B)/obj/ctl/main.o $(B)/libctl.a $(B)/libtandem.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+tools: $(TOOLS)
+$(B)/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lpthread
+
+$(B)/tests/%: tests/unit/%.c $(B)/libdirector.a $(B)/libctl.a $(B)/libtandem.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Idirector -Ictl -o $@ $^ $(LDLIBS) -lcmocka
+
+# The unit tests again, under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) --no-print-directory B=$(B)/asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  $(patsubst $(B)/tests/%,$(B)/asan/tests/%,$(UNITS))
+
+deps:
+	@scripts/deps.sh
+
+unit: $(UNITS)
+unit-asan: asan
+fuzz:
+	@tests/fuzz/build.sh $(B)/fuzz
+
+test: deps
+	@tests/run.sh
+
+demo: deps all
+	@tests/demo.sh
+
+bench: deps all
+	@tests/bench/run.sh
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
+	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl
+	clang-tidy --quiet -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
+	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/doc/tandem/examples
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 0644 etc/*.conf $(DESTDIR)$(PREFIX)/share/doc/tandem/examples/
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,138 @@
+/* The configuration model shared by every daemon, and its loader: one
+ * libconfig file (default /etc/tandem/tandem.conf), validated into plain
+ * structs. Errors name the file, the line and the key. */
+#ifndef TANDEM_CONF_H
+#define TANDEM_CONF_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "addr.h"
+
+#define CONF_DEFAULT_PATH	"/etc/tandem/tandem.conf"
+#define CONF_DEFAULT_RUNDIR	"/run/tandem"
+#define CONF_NAME_MAX		64
+#define CONF_PATH_MAX		256
+#define CONF_MAX_IFACES		16
+#define CONF_MAX_VIPS		64
+#define CONF_MAX_STATUS		16
+#define CONF_STR_MAX		256
+
+/* conf_vs.sched_flags: the IPVS service flag bits (IP_VS_SVC_F_SCHED1/2). */
+#define CONF_SF_FALLBACK	0x0008	/* sh/mh: skip unavailable servers */
+#define CONF_SF_PORT		0x0010	/* sh/mh: hash the source port too */
+
+enum fwd_method { FWD_DR, FWD_NAT, FWD_TUN };
+
+struct conf_check {			/* parsed now, used by tandem-checkd */
+	int		present;
+	char		type[16];	/* tcp http https smtp dns udp icmp misc */
+	char		path[CONF_PATH_MAX];	/* http/https, default "/" */
+	int		status[CONF_MAX_STATUS];	/* none: any 2xx */
+	int		n_status;
+	double		interval, timeout;	/* seconds: 60, 5 */
+	int		rise, fall;		/* default 1, 1 */
+	uint16_t	connect_port;		/* 0: the real server's port */
+	int		retries;		/* default 1 */
+	double		delay_before_retry;	/* default 1 */
+	double		warmup;			/* default 0 */
+	char		virtualhost[CONF_STR_MAX];
+	char		sni[CONF_STR_MAX];
+	char		digest[65];		/* hex MD5 or SHA-256, body */
+	char		regex[CONF_STR_MAX];	/* POSIX ERE on the body */
+	char		script[CONF_PATH_MAX];	/* misc: command line */
+	char		payload[CONF_STR_MAX];	/* udp */
+	char		expect[CONF_STR_MAX];	/* udp */
+	char		query_name[CONF_STR_MAX];	/* dns, default "." */
+	char		query_type[16];		/* dns, default "SOA" */
+	char		helo_name[CONF_STR_MAX];	/* smtp */
+	int		line;
+};
+
+struct conf_rs {
+	struct tnd_addr	addr;
+	uint16_t	port;		/* 0 in the file: the virtual port */
+	int		weight;		/* default 1 */
+	uint32_t	u_threshold, l_threshold;	/* 0: no limit */
+	int		inhibit_on_failure;	/* down: weight 0, kept */
+	struct conf_check check;
+	int		line;
+};
+
+struct conf_vs {
+	struct tnd_addr	addr;
+	uint16_t	port;
+	uint8_t		proto;		/* IPPROTO_TCP / IPPROTO_UDP / IPPROTO_SCTP */
+	char		scheduler[16];	/* default "wlc" */
+	enum fwd_method	method;		/* default DR; real servers inherit */
+	uint32_t	persistence_timeout;	/* seconds, 0 = off */
+	int		persistence_prefix;	/* template mask, 32/128 */
+	uint32_t	sched_flags;		/* CONF_SF_* */
+	int		ops;			/* one-packet sched. (udp) */
+	int		quorum;			/* default 1 */
+	int		hysteresis;		/* default 0 */
+	struct conf_rs	sorry;			/* sorry server, if has_sorry */
+	int		has_sorry;
+	struct conf_rs	*rs;
+	int		n_rs;
+	int		line;
+};
+
+struct conf_vip {
+	struct tnd_addr	addr;
+	int		prefix;
+};
+
+struct conf_timeouts {
+	uint32_t	tcp, tcpfin, udp;	/* seconds; IPVS: 900 120 300 */
+};
+
+struct conf_director {
+	char		interfaces[CONF_MAX_IFACES][CONF_NAME_MAX];
+	int		n_interfaces;
+	int		workers;		/* default 1 */
+	uint32_t	conn_max;		/* default 1048576 */
+	struct conf_timeouts timeouts;
+	int		vrid;			/* default 1 */
+	struct conf_vip	vips[CONF_MAX_VIPS];	/* director.virtual_ipaddress */
+	int		n_vips;
+	int		expire_nodest_conn;	/* IPVS sysctls, defaults */
+	int		expire_quiescent_template;
+	int		conn_reuse_mode;	/* default 1 */
+	int		sloppy_tcp;
+};
+
+struct conf_node {
+	char		name[CONF_NAME_MAX];
+	char		run_dir[CONF_PATH_MAX];
+	int		log_level;		/* enum log_level */
+	int		use_syslog;		/* node.syslog, default false */
+};
+
+struct tandem_conf {
+	char		path[CONF_PATH_MAX];
+	struct conf_node node;
+	struct conf_director director;
+	struct conf_vs	*vs;
+	int		n_vs;
+	int		has_vrrp, has_sync, has_snmp;
+};
+
+/* Fill c with every default (no file read). */
+void	conf_defaults(struct tandem_conf *c);
+/* Load and validate path into c (which need not be initialised). On error
+ * print every problem found, one per line as "FILE:LINE: KEY: message", to
+ * err (NULL: print nothing) and return -1; c is then left empty (all zero,
+ * conf_free is still safe). On success conf_free(c) releases it. */
+int	conf_load(const char *path, struct tandem_conf *c, FILE *err);
+/* The same from a string (unit tests, fuzzing); name (NULL: "-") is used
+ * in messages and c->path. */
+int	conf_load_string(const char *text, const char *name,
+	    struct tandem_conf *c, FILE *err);
+void	conf_free(struct tandem_conf *c);
+
+const char *conf_method_name(enum fwd_method m);
+int	conf_proto_parse(const char *s);	/* -1 on unknown */
+const char *conf_proto_name(int proto);	/* "tcp" */
+
+#endif
