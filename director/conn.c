@@ -1,0 +1,368 @@
+/* The connection table: two chained hash tables (input and output tuples)
+ * with striped locks, a reference count for packets in flight and an
+ * expiry sweep. Lock order: an input stripe, then an output stripe. */
+#include "conn.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+uint64_t
+now_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int
+conn_table_init(struct conn_table *t, uint32_t max)
+{
+	uint32_t size = 4096;
+
+	memset(t, 0, sizeof(*t));
+	/* About four entries per bucket at the limit. */
+	while (size < max / 4 && size < (1u << 24))
+		size <<= 1;
+	t->size = size;
+	t->mask = size - 1;
+	t->nlocks = size < 1024 ? size : 1024;
+	t->max = max;
+	proto_timeouts_default(&t->timeouts);
+	if (getrandom(&t->seed, sizeof(t->seed), 0) != sizeof(t->seed))
+		t->seed = (uint32_t)time(NULL);
+	t->in_hash = calloc(size, sizeof(*t->in_hash));
+	t->out_hash = calloc(size, sizeof(*t->out_hash));
+	t->in_locks = calloc(t->nlocks, sizeof(*t->in_locks));
+	t->out_locks = calloc(t->nlocks, sizeof(*t->out_locks));
+	if (!t->in_hash || !t->out_hash || !t->in_locks || !t->out_locks) {
+		conn_table_free(t);
+		return -1;
+	}
+	for (uint32_t i = 0; i < t->nlocks; i++) {
+		pthread_mutex_init(&t->in_locks[i], NULL);
+		pthread_mutex_init(&t->out_locks[i], NULL);
+	}
+	return 0;
+}
+
+void
+conn_table_free(struct conn_table *t)
+{
+	if (t->in_hash && t->in_locks)
+		conn_flush(t);
+	if (t->in_locks)
+		for (uint32_t i = 0; i < t->nlocks; i++) {
+			pthread_mutex_destroy(&t->in_locks[i]);
+			pthread_mutex_destroy(&t->out_locks[i]);
+		}
+	free(t->in_hash);
+	free(t->out_hash);
+	free(t->in_locks);
+	free(t->out_locks);
+	memset(t, 0, sizeof(*t));
+}
+
+void
+conn_key_in(struct conn_key *k, uint8_t proto, const struct tnd_addr *c,
+    uint16_t cport, const struct tnd_addr *v, uint16_t vport)
+{
+	k->proto = proto;
+	k->a1 = *c;
+	k->p1 = cport;
+	k->a2 = *v;
+	k->p2 = vport;
+}
+
+static inline uint32_t
+mix(uint32_t h, uint32_t v)
+{
+	v *= 0xcc9e2d51u;
+	v = (v << 15) | (v >> 17);
+	v *= 0x1b873593u;
+	h ^= v;
+	h = (h << 13) | (h >> 19);
+	return h * 5 + 0xe6546b64u;
+}
+
+static uint32_t
+key_hash(const struct conn_table *t, const struct conn_key *k)
+{
+	uint32_t h = t->seed ^ k->proto;
+	int words = k->a1.af == AF_INET ? 1 : 4;
+
+	for (int i = 0; i < words; i++) {
+		uint32_t a, b;
+		memcpy(&a, k->a1.bytes + 4 * i, 4);
+		memcpy(&b, k->a2.bytes + 4 * i, 4);
+		h = mix(h, a);
+		h = mix(h, b);
+	}
+	h = mix(h, (uint32_t)k->p1 << 16 | k->p2);
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	return h & t->mask;
+}
+
+static int
+key_eq(const struct conn_key *a, const struct conn_key *b)
+{
+	return a->proto == b->proto && a->p1 == b->p1 && a->p2 == b->p2 &&
+	    addr_eq(&a->a1, &b->a1) && addr_eq(&a->a2, &b->a2);
+}
+
+static struct conn *
+lookup(struct conn_table *t, const struct conn_key *k, int out)
+{
+	uint32_t h = key_hash(t, k);
+	pthread_mutex_t *lk = out ? &t->out_locks[h % t->nlocks] :
+	    &t->in_locks[h % t->nlocks];
+	struct conn *c;
+
+	pthread_mutex_lock(lk);
+	if (out) {
+		for (c = t->out_hash[h]; c; c = c->out_next)
+			if (key_eq(&c->out, k))
+				break;
+	} else {
+		for (c = t->in_hash[h]; c; c = c->in_next)
+			if (key_eq(&c->in, k))
+				break;
+	}
+	if (c)
+		atomic_fetch_add(&c->refcnt, 1);
+	pthread_mutex_unlock(lk);
+	return c;
+}
+
+struct conn *
+conn_lookup_in(struct conn_table *t, const struct conn_key *k)
+{
+	return lookup(t, k, 0);
+}
+
+struct conn *
+conn_lookup_out(struct conn_table *t, const struct conn_key *k)
+{
+	return lookup(t, k, 1);
+}
+
+void
+conn_put(struct conn *c)
+{
+	atomic_fetch_sub(&c->refcnt, 1);
+}
+
+static void
+conn_set_expiry(struct conn *c, uint64_t now_ms)
+{
+	atomic_store_explicit(&c->expires_ms, now_ms + (uint64_t)c->timeout * 1000,
+	    memory_order_relaxed);
+}
+
+struct conn *
+conn_create(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
+    uint16_t cport, const struct tnd_addr *vaddr, uint16_t vport,
+    struct dest *d, uint16_t dport, uint64_t now_ms)
+{
+	struct conn *c, *x;
+
+	if (atomic_fetch_add(&t->count, 1) >= t->max) {
+		atomic_fetch_sub(&t->count, 1);
+		errno = EBUSY;
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		atomic_fetch_sub(&t->count, 1);
+		errno = ENOMEM;
+		return NULL;
+	}
+	conn_key_in(&c->in, proto, caddr, cport, vaddr, vport);
+	conn_key_in(&c->out, proto, &d->addr, dport, caddr, cport);
+	c->caddr = &c->in.a1;
+	c->vaddr = &c->in.a2;
+	c->daddr = &c->out.a1;
+	c->cport = cport;
+	c->vport = vport;
+	c->dport = dport;
+	c->proto = proto;
+	c->method = d->method;
+	c->dest = d;
+	/* IPVS: every new connection starts inactive; only NAT sees output. */
+	c->flags = CONN_F_INACTIVE;
+	if (d->method != FWD_NAT)
+		c->flags |= CONN_F_NOOUTPUT;
+	c->state = proto == IPPROTO_UDP ? UDP_S_NORMAL : TCP_S_NONE;
+	c->timeout = 3;		/* IPVS ip_vs_conn_new; the first packet resets it */
+	conn_set_expiry(c, now_ms);
+	atomic_store(&c->refcnt, 1);
+	pthread_spin_init(&c->lock, PTHREAD_PROCESS_PRIVATE);
+
+	uint32_t hi = key_hash(t, &c->in), ho = key_hash(t, &c->out);
+	pthread_mutex_lock(&t->in_locks[hi % t->nlocks]);
+	for (x = t->in_hash[hi]; x; x = x->in_next)
+		if (key_eq(&x->in, &c->in))
+			break;
+	if (x) {
+		pthread_mutex_unlock(&t->in_locks[hi % t->nlocks]);
+		pthread_spin_destroy(&c->lock);
+		free(c);
+		atomic_fetch_sub(&t->count, 1);
+		errno = EEXIST;
+		return NULL;
+	}
+	dest_hold(d);
+	dest_conn_bound(d, 0);
+	pthread_mutex_lock(&t->out_locks[ho % t->nlocks]);
+	c->out_next = t->out_hash[ho];
+	t->out_hash[ho] = c;
+	pthread_mutex_unlock(&t->out_locks[ho % t->nlocks]);
+	c->in_next = t->in_hash[hi];
+	t->in_hash[hi] = c;
+	pthread_mutex_unlock(&t->in_locks[hi % t->nlocks]);
+	return c;
+}
+
+static void
+tcp_transition(struct conn_table *t, struct conn *c, enum conn_dir dir,
+    uint8_t flags)
+{
+	/* IPVS set_tcp_state: input-only until the first output packet. */
+	if (c->flags & CONN_F_NOOUTPUT) {
+		if (dir == DIR_OUTPUT)
+			c->flags &= (uint16_t)~CONN_F_NOOUTPUT;
+		else
+			dir = DIR_INPUT_ONLY;
+	}
+	enum tcp_state ns = tcp_next_state((enum tcp_state)c->state, dir, flags);
+	if (ns != c->state && c->dest) {
+		if (!(c->flags & CONN_F_INACTIVE) && !tcp_state_active(ns)) {
+			atomic_fetch_sub(&c->dest->active, 1);
+			atomic_fetch_add(&c->dest->inactive, 1);
+			c->flags |= CONN_F_INACTIVE;
+		} else if ((c->flags & CONN_F_INACTIVE) &&
+		    tcp_state_active(ns)) {
+			atomic_fetch_add(&c->dest->active, 1);
+			atomic_fetch_sub(&c->dest->inactive, 1);
+			c->flags &= (uint16_t)~CONN_F_INACTIVE;
+		}
+	}
+	c->state = (uint8_t)ns;
+	c->timeout = t->timeouts.tcp[ns];
+}
+
+void
+conn_update(struct conn_table *t, struct conn *c, enum conn_dir dir,
+    uint8_t tcp_flags, uint64_t now_ms)
+{
+	pthread_spin_lock(&c->lock);
+	if (c->proto == IPPROTO_TCP)
+		tcp_transition(t, c, dir, tcp_flags);
+	else
+		c->timeout = t->timeouts.udp[UDP_S_NORMAL];
+	conn_set_expiry(c, now_ms);
+	pthread_spin_unlock(&c->lock);
+}
+
+static void
+conn_free(struct conn_table *t, struct conn *c)
+{
+	if (c->dest) {
+		dest_conn_unbound(c->dest, !(c->flags & CONN_F_INACTIVE));
+		dest_put(c->dest);
+	}
+	pthread_spin_destroy(&c->lock);
+	free(c);
+	atomic_fetch_sub(&t->count, 1);
+}
+
+static void
+unlink_out(struct conn_table *t, struct conn *c)
+{
+	uint32_t ho = key_hash(t, &c->out);
+	struct conn **pp;
+
+	for (pp = &t->out_hash[ho]; *pp; pp = &(*pp)->out_next)
+		if (*pp == c) {
+			*pp = c->out_next;
+			return;
+		}
+}
+
+/* Sweep one input bucket; force removes entries regardless of expiry. */
+static uint32_t
+sweep_bucket(struct conn_table *t, uint32_t b, uint64_t now_ms, int force)
+{
+	struct conn *dead = NULL, **pp;
+	uint32_t n = 0;
+
+	pthread_mutex_lock(&t->in_locks[b % t->nlocks]);
+	for (pp = &t->in_hash[b]; *pp;) {
+		struct conn *c = *pp;
+		if (!force && (atomic_load(&c->expires_ms) > now_ms ||
+		    atomic_load(&c->refcnt) > 0)) {
+			pp = &c->in_next;
+			continue;
+		}
+		uint32_t ho = key_hash(t, &c->out);
+		pthread_mutex_lock(&t->out_locks[ho % t->nlocks]);
+		/* Re-check under the output lock: an output lookup may have
+		 * taken a reference meanwhile. */
+		if (!force && atomic_load(&c->refcnt) > 0) {
+			pthread_mutex_unlock(&t->out_locks[ho % t->nlocks]);
+			pp = &c->in_next;
+			continue;
+		}
+		unlink_out(t, c);
+		pthread_mutex_unlock(&t->out_locks[ho % t->nlocks]);
+		*pp = c->in_next;
+		c->in_next = dead;
+		dead = c;
+	}
+	pthread_mutex_unlock(&t->in_locks[b % t->nlocks]);
+	while (dead) {
+		struct conn *c = dead;
+		dead = c->in_next;
+		conn_free(t, c);
+		n++;
+	}
+	return n;
+}
+
+uint32_t
+conn_expire(struct conn_table *t, uint64_t now_ms)
+{
+	uint32_t n = 0;
+
+	for (uint32_t b = 0; b < t->size; b++)
+		if (t->in_hash[b])
+			n += sweep_bucket(t, b, now_ms, 0);
+	return n;
+}
+
+void
+conn_flush(struct conn_table *t)
+{
+	for (uint32_t b = 0; b < t->size; b++)
+		if (t->in_hash[b])
+			sweep_bucket(t, b, 0, 1);
+}
+
+void
+conn_walk(struct conn_table *t, void (*fn)(const struct conn *, void *),
+    void *arg)
+{
+	for (uint32_t b = 0; b < t->size; b++) {
+		if (t->in_hash[b] == NULL)
+			continue;
+		pthread_mutex_lock(&t->in_locks[b % t->nlocks]);
+		for (struct conn *c = t->in_hash[b]; c; c = c->in_next)
+			fn(c, arg);
+		pthread_mutex_unlock(&t->in_locks[b % t->nlocks]);
+	}
+}

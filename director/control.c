@@ -1,0 +1,483 @@
+/* The director's control commands (docs/control-protocol.md): listings,
+ * ipvsadm-style changes to services and real servers, timeouts, and the
+ * own/release messages of tandem-vrrpd. Runs on the control thread. */
+#include "director.h"
+#include "ctlmsg.h"
+#include "log.h"
+#include "proto.h"
+#include "scheduler.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#define CONNS_PER_PAGE	2000
+
+static json_object *
+jstats(const struct stats *s)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "conns", json_object_new_int64((int64_t)atomic_load(&s->conns)));
+	json_object_object_add(o, "inpkts", json_object_new_int64((int64_t)atomic_load(&s->inpkts)));
+	json_object_object_add(o, "outpkts", json_object_new_int64((int64_t)atomic_load(&s->outpkts)));
+	json_object_object_add(o, "inbytes", json_object_new_int64((int64_t)atomic_load(&s->inbytes)));
+	json_object_object_add(o, "outbytes", json_object_new_int64((int64_t)atomic_load(&s->outbytes)));
+	return o;
+}
+
+static json_object *
+jaddr(const struct tnd_addr *a)
+{
+	char buf[ADDR_STRLEN];
+
+	return json_object_new_string(addr_str(a, buf, sizeof(buf)));
+}
+
+static json_object *
+jdest(const struct dest *d)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "addr", jaddr(&d->addr));
+	json_object_object_add(o, "port", json_object_new_int(d->port));
+	json_object_object_add(o, "method", json_object_new_string(conf_method_name(d->method)));
+	json_object_object_add(o, "weight", json_object_new_int(atomic_load(&d->weight)));
+	json_object_object_add(o, "active", json_object_new_int(atomic_load(&d->active)));
+	json_object_object_add(o, "inactive", json_object_new_int(atomic_load(&d->inactive)));
+	json_object_object_add(o, "u_threshold", json_object_new_int64(d->u_threshold));
+	json_object_object_add(o, "l_threshold", json_object_new_int64(d->l_threshold));
+	json_object_object_add(o, "stats", jstats(&d->stats));
+	return o;
+}
+
+static json_object *
+jservice(const struct service *s)
+{
+	json_object *o = json_object_new_object(), *a = json_object_new_array();
+	struct in_addr m = { htonl(s->netmask) };
+
+	json_object_object_add(o, "proto", json_object_new_string(conf_proto_name(s->proto)));
+	json_object_object_add(o, "addr", jaddr(&s->addr));
+	json_object_object_add(o, "port", json_object_new_int(s->port));
+	json_object_object_add(o, "scheduler", json_object_new_string(s->sched->name));
+	json_object_object_add(o, "persistent", json_object_new_int64(s->persistent));
+	json_object_object_add(o, "netmask", json_object_new_string(inet_ntoa(m)));
+	json_object_object_add(o, "stats", jstats(&s->stats));
+	for (int i = 0; i < s->n_dests; i++)
+		json_object_array_add(a, jdest(s->dests[i]));
+	json_object_object_add(o, "dests", a);
+	return o;
+}
+
+/* Read the service named in a request ({proto, addr, port}). */
+static int
+req_service(json_object *o, uint8_t *proto, struct tnd_addr *addr,
+    uint16_t *port)
+{
+	json_object *v;
+	int p;
+
+	if (!json_object_object_get_ex(o, "proto", &v) ||
+	    (p = conf_proto_parse(json_object_get_string(v))) < 0)
+		return -1;
+	*proto = (uint8_t)p;
+	if (!json_object_object_get_ex(o, "addr", &v) ||
+	    addr_parse(json_object_get_string(v), addr) == -1)
+		return -1;
+	if (!json_object_object_get_ex(o, "port", &v) ||
+	    json_object_get_int(v) < 0 || json_object_get_int(v) > 65535)
+		return -1;
+	*port = (uint16_t)json_object_get_int(v);
+	return 0;
+}
+
+static int64_t
+req_int(json_object *o, const char *key, int64_t dflt)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return dflt;
+	return json_object_get_int64(v);
+}
+
+static const char *
+req_str(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static json_object *
+errno_reply(int rc, const char *what)
+{
+	switch (rc) {
+	case -EEXIST:
+		return ctl_reply_error("%s already exists", what);
+	case -ENOENT:
+		return ctl_reply_error(strcmp(what, "Service") == 0 ?
+		    "Service not defined" : "No such destination");
+	case -ESRCH:
+		return ctl_reply_error("Scheduler not found");
+	case -ENOMEM:
+		return ctl_reply_error("Memory allocation problem");
+	default:
+		return ctl_reply_error("%s", strerror(-rc));
+	}
+}
+
+static json_object *
+cmd_get_services(struct director *d, json_object *req)
+{
+	json_object *r = ctl_reply_ok(), *a = json_object_new_array();
+	json_object *svc;
+	uint8_t proto;
+	struct tnd_addr addr;
+	uint16_t port;
+	int only = json_object_object_get_ex(req, "service", &svc) &&
+	    req_service(svc, &proto, &addr, &port) == 0;
+
+	pthread_rwlock_rdlock(&d->svcs.lock);
+	if (only) {
+		struct service *s = svc_find(&d->svcs, proto, &addr, port);
+		if (s == NULL) {
+			pthread_rwlock_unlock(&d->svcs.lock);
+			json_object_put(r);
+			json_object_put(a);
+			return ctl_reply_error("Service not defined");
+		}
+		json_object_array_add(a, jservice(s));
+	} else {
+		for (int h = 0; h < SVC_TAB_SIZE; h++)
+			for (struct service *s = d->svcs.hash[h]; s; s = s->next)
+				json_object_array_add(a, jservice(s));
+	}
+	json_object_object_add(r, "total", jstats(&d->svcs.total));
+	pthread_rwlock_unlock(&d->svcs.lock);
+	json_object_object_add(r, "services", a);
+	json_object_object_add(r, "conn_tab_size", json_object_new_int64(d->conns.size));
+	return r;
+}
+
+struct conn_page {
+	struct ctl_client	*cl;
+	json_object		*arr;
+	uint64_t		 now;
+};
+
+static void
+conn_page_flush(struct conn_page *pg, int more)
+{
+	json_object *r = ctl_reply_ok();
+
+	json_object_object_add(r, "conns", pg->arr);
+	ctl_client_send(pg->cl, CTL_REPLY, more ? CTL_F_MORE : 0, r);
+	json_object_put(r);
+	pg->arr = json_object_new_array();
+}
+
+static void
+conn_to_json(const struct conn *c, void *arg)
+{
+	struct conn_page *pg = arg;
+	json_object *o = json_object_new_object();
+	uint64_t exp = atomic_load(&c->expires_ms);
+
+	json_object_object_add(o, "proto", json_object_new_string(conf_proto_name(c->proto)));
+	json_object_object_add(o, "caddr", jaddr(c->caddr));
+	json_object_object_add(o, "cport", json_object_new_int(c->cport));
+	json_object_object_add(o, "vaddr", jaddr(c->vaddr));
+	json_object_object_add(o, "vport", json_object_new_int(c->vport));
+	json_object_object_add(o, "daddr", jaddr(c->daddr));
+	json_object_object_add(o, "dport", json_object_new_int(c->dport));
+	json_object_object_add(o, "state", json_object_new_string(
+	    c->proto == IPPROTO_UDP ? udp_state_name(c->state) :
+	    tcp_state_name(c->state)));
+	json_object_object_add(o, "expire_ms", json_object_new_int64(
+	    exp > pg->now ? (int64_t)(exp - pg->now) : 0));
+	json_object_object_add(o, "method", json_object_new_string(conf_method_name(c->method)));
+	json_object_array_add(pg->arr, o);
+	if (json_object_array_length(pg->arr) >= CONNS_PER_PAGE)
+		conn_page_flush(pg, 1);
+}
+
+static json_object *
+cmd_get_conns(struct director *d, struct ctl_client *cl)
+{
+	struct conn_page pg = { cl, json_object_new_array(), now_monotonic_ms() };
+
+	conn_walk(&d->conns, conn_to_json, &pg);
+	conn_page_flush(&pg, 0);
+	json_object_put(pg.arr);
+	return NULL;
+}
+
+static json_object *
+cmd_service(struct director *d, json_object *req, const char *cmd)
+{
+	uint8_t proto;
+	struct tnd_addr addr;
+	uint16_t port;
+	struct service *s;
+	int rc = 0;
+
+	if (req_service(req, &proto, &addr, &port) == -1)
+		return ctl_reply_error("bad or missing service (proto, addr, port)");
+	const char *sched = req_str(req, "scheduler");
+	uint32_t persistent = (uint32_t)req_int(req, "persistent", 0);
+	const char *mask = req_str(req, "netmask");
+	struct in_addr m = { 0xffffffffu };
+	if (mask && inet_pton(AF_INET, mask, &m) != 1)
+		return ctl_reply_error("bad netmask %s", mask);
+
+	pthread_rwlock_wrlock(&d->svcs.lock);
+	s = svc_find(&d->svcs, proto, &addr, port);
+	if (strcmp(cmd, "add_service") == 0)
+		rc = svc_add(&d->svcs, proto, &addr, port, sched ? sched : "wlc",
+		    persistent, ntohl(m.s_addr), NULL);
+	else if (s == NULL)
+		rc = -ENOENT;
+	else if (strcmp(cmd, "edit_service") == 0)
+		rc = svc_edit(&d->svcs, s, sched,
+		    (uint32_t)req_int(req, "persistent", s->persistent),
+		    mask ? ntohl(m.s_addr) : s->netmask);
+	else
+		rc = svc_del(&d->svcs, s);
+	pthread_rwlock_unlock(&d->svcs.lock);
+	return rc ? errno_reply(rc, "Service") : ctl_reply_ok();
+}
+
+static json_object *
+cmd_dest(struct director *d, json_object *req, const char *cmd)
+{
+	json_object *sv;
+	uint8_t proto;
+	struct tnd_addr saddr, addr;
+	uint16_t sport;
+	int rc;
+
+	if (!json_object_object_get_ex(req, "service", &sv) ||
+	    req_service(sv, &proto, &saddr, &sport) == -1)
+		return ctl_reply_error("bad or missing service (proto, addr, port)");
+	const char *as = req_str(req, "addr");
+	if (as == NULL || addr_parse(as, &addr) == -1 || addr.af != saddr.af)
+		return ctl_reply_error("bad or missing real server address");
+	int64_t port = req_int(req, "port", sport);
+	if (port < 0 || port > 65535)
+		return ctl_reply_error("bad real server port");
+	const char *ms = req_str(req, "method");
+	int64_t weight = req_int(req, "weight", -1);
+	if (weight > 65535 || weight < -1)
+		return ctl_reply_error("bad weight");
+
+	pthread_rwlock_wrlock(&d->svcs.lock);
+	struct service *s = svc_find(&d->svcs, proto, &saddr, sport);
+	struct dest *ds = s ? svc_find_dest(s, &addr, (uint16_t)port) : NULL;
+	enum fwd_method m = ds ? ds->method : FWD_DR;
+	if (ms && strcmp(ms, "nat") == 0)
+		m = FWD_NAT;
+	else if (ms && strcmp(ms, "tun") == 0)
+		m = FWD_TUN;
+	else if (ms)
+		m = FWD_DR;
+	if (s == NULL) {
+		pthread_rwlock_unlock(&d->svcs.lock);
+		return errno_reply(-ENOENT, "Service");
+	}
+	if (strcmp(cmd, "add_dest") == 0)
+		rc = svc_add_dest(&d->svcs, s, &addr, (uint16_t)port, m,
+		    weight < 0 ? 1 : (int)weight,
+		    (uint32_t)req_int(req, "u_threshold", 0),
+		    (uint32_t)req_int(req, "l_threshold", 0));
+	else if (ds == NULL)
+		rc = -ENOENT;
+	else if (strcmp(cmd, "edit_dest") == 0)
+		rc = svc_edit_dest(s, ds, m,
+		    weight < 0 ? atomic_load(&ds->weight) : (int)weight,
+		    (uint32_t)req_int(req, "u_threshold", ds->u_threshold),
+		    (uint32_t)req_int(req, "l_threshold", ds->l_threshold));
+	else
+		rc = svc_del_dest(&d->svcs, s, ds);
+	pthread_rwlock_unlock(&d->svcs.lock);
+	if (rc == 0 && strcmp(cmd, "add_dest") == 0)
+		director_resolve_dests(d);
+	return rc ? errno_reply(rc, "Destination") : ctl_reply_ok();
+}
+
+static json_object *
+cmd_timeouts(struct director *d, json_object *req, int set)
+{
+	struct proto_timeouts *t = &d->conns.timeouts;
+
+	if (set) {
+		int64_t tcp = req_int(req, "tcp", 0), fin = req_int(req, "tcpfin", 0),
+		    udp = req_int(req, "udp", 0);
+		if (tcp < 0 || fin < 0 || udp < 0 || tcp > 2147483 ||
+		    fin > 2147483 || udp > 2147483)
+			return ctl_reply_error("Invalid argument");
+		/* As ipvsadm --set: 0 leaves a value as it is. */
+		if (tcp)
+			t->tcp[TCP_S_ESTABLISHED] = (uint32_t)tcp;
+		if (fin)
+			t->tcp[TCP_S_FIN_WAIT] = (uint32_t)fin;
+		if (udp)
+			t->udp[UDP_S_NORMAL] = (uint32_t)udp;
+		return ctl_reply_ok();
+	}
+	json_object *r = ctl_reply_ok();
+	json_object_object_add(r, "tcp", json_object_new_int64(t->tcp[TCP_S_ESTABLISHED]));
+	json_object_object_add(r, "tcpfin", json_object_new_int64(t->tcp[TCP_S_FIN_WAIT]));
+	json_object_object_add(r, "udp", json_object_new_int64(t->udp[UDP_S_NORMAL]));
+	return r;
+}
+
+static json_object *
+cmd_own(struct director *d, json_object *req)
+{
+	struct vip_instance in;
+	json_object *vips;
+	const char *name = req_str(req, "instance"), *ifname = req_str(req, "interface");
+	int64_t vrid = req_int(req, "vrid", 0);
+
+	memset(&in, 0, sizeof(in));
+	if (name == NULL || strlen(name) >= sizeof(in.name))
+		return ctl_reply_error("bad or missing instance name");
+	if (vrid < 1 || vrid > 255)
+		return ctl_reply_error("bad or missing vrid");
+	if (ifname == NULL || strlen(ifname) >= sizeof(in.ifname) ||
+	    (in.ifindex = netl_ifindex(d->nl, ifname)) <= 0)
+		return ctl_reply_error("unknown interface");
+	if (!json_object_object_get_ex(req, "vips", &vips) ||
+	    !json_object_is_type(vips, json_type_array) ||
+	    json_object_array_length(vips) > CONF_MAX_VIPS)
+		return ctl_reply_error("bad or missing vips");
+	snprintf(in.name, sizeof(in.name), "%s", name);
+	snprintf(in.ifname, sizeof(in.ifname), "%s", ifname);
+	in.vrid = (int)vrid;
+	for (size_t i = 0; i < json_object_array_length(vips); i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(vips, i));
+		if (s == NULL || addr_parse_prefix(s, &in.vips[i].addr,
+		    &in.vips[i].prefix) == -1)
+			return ctl_reply_error("bad VIP %s", s ? s : "(null)");
+		in.n_vips++;
+	}
+	if (vip_own(&d->vips, &in) < 0)
+		return ctl_reply_error("too many instances");
+	log_info("own %s: VRID %d on %s, %d VIP(s)", in.name, in.vrid,
+	    in.ifname, in.n_vips);
+	engine_announce(d, &in);
+	return ctl_reply_ok();
+}
+
+void
+director_counters(struct director *d, struct counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int w = 0; w < d->n_workers; w++)
+		for (int i = 0; i < CNT_MAX; i++)
+			out->v[i] += d->workers[w].cnt.v[i];
+	for (int w = 0; w < d->n_workers; w++)
+		if (d->workers[w].io)
+			out->v[CNT_TX_ERRORS] += netio_tx_errors(d->workers[w].io);
+}
+
+static json_object *
+cmd_status(struct director *d)
+{
+	json_object *r = ctl_reply_ok(), *c = json_object_new_object();
+	json_object *owned = json_object_new_array();
+	struct counters cnt;
+
+	director_counters(d, &cnt);
+	for (int i = 0; i < CNT_MAX; i++)
+		json_object_object_add(c, counter_names[i],
+		    json_object_new_int64((int64_t)cnt.v[i]));
+	json_object_object_add(c, "ctl_refused",
+	    json_object_new_int64((int64_t)ctl_server_refused(d->ctl)));
+	json_object_object_add(r, "counters", c);
+	pthread_rwlock_rdlock(&d->vips.lock);
+	for (int i = 0; i < d->vips.n; i++) {
+		json_object *o = json_object_new_object(), *v = json_object_new_array();
+		const struct vip_instance *in = &d->vips.inst[i];
+		json_object_object_add(o, "instance", json_object_new_string(in->name));
+		json_object_object_add(o, "vrid", json_object_new_int(in->vrid));
+		json_object_object_add(o, "interface", json_object_new_string(in->ifname));
+		for (int j = 0; j < in->n_vips; j++)
+			json_object_array_add(v, jaddr(&in->vips[j].addr));
+		json_object_object_add(o, "vips", v);
+		json_object_array_add(owned, o);
+	}
+	pthread_rwlock_unlock(&d->vips.lock);
+	json_object_object_add(r, "owned", owned);
+	json_object_object_add(r, "conns", json_object_new_int64(atomic_load(&d->conns.count)));
+	json_object_object_add(r, "conn_max", json_object_new_int64(d->conns.max));
+	json_object_object_add(r, "workers", json_object_new_int(d->n_workers));
+	return r;
+}
+
+json_object *
+control_handle(struct ctl_client *cl, json_object *req, void *arg)
+{
+	struct director *d = arg;
+	const char *cmd = req_str(req, "cmd");
+
+	if (cmd == NULL)
+		return ctl_reply_error("missing cmd");
+	if (strcmp(cmd, "status") == 0)
+		return cmd_status(d);
+	if (strcmp(cmd, "get_services") == 0)
+		return cmd_get_services(d, req);
+	if (strcmp(cmd, "get_conns") == 0)
+		return cmd_get_conns(d, cl);
+	if (strcmp(cmd, "add_service") == 0 || strcmp(cmd, "edit_service") == 0 ||
+	    strcmp(cmd, "del_service") == 0)
+		return cmd_service(d, req, cmd);
+	if (strcmp(cmd, "add_dest") == 0 || strcmp(cmd, "edit_dest") == 0 ||
+	    strcmp(cmd, "del_dest") == 0)
+		return cmd_dest(d, req, cmd);
+	if (strcmp(cmd, "clear") == 0) {
+		pthread_rwlock_wrlock(&d->svcs.lock);
+		svc_clear(&d->svcs);
+		pthread_rwlock_unlock(&d->svcs.lock);
+		return ctl_reply_ok();
+	}
+	if (strcmp(cmd, "zero") == 0) {
+		json_object *sv;
+		uint8_t proto;
+		struct tnd_addr addr;
+		uint16_t port;
+		struct service *s = NULL;
+		pthread_rwlock_wrlock(&d->svcs.lock);
+		if (json_object_object_get_ex(req, "service", &sv)) {
+			if (req_service(sv, &proto, &addr, &port) == -1 ||
+			    (s = svc_find(&d->svcs, proto, &addr, port)) == NULL) {
+				pthread_rwlock_unlock(&d->svcs.lock);
+				return ctl_reply_error("Service not defined");
+			}
+		}
+		svc_zero(&d->svcs, s);
+		pthread_rwlock_unlock(&d->svcs.lock);
+		return ctl_reply_ok();
+	}
+	if (strcmp(cmd, "get_timeouts") == 0)
+		return cmd_timeouts(d, req, 0);
+	if (strcmp(cmd, "set_timeouts") == 0)
+		return cmd_timeouts(d, req, 1);
+	if (strcmp(cmd, "own") == 0)
+		return cmd_own(d, req);
+	if (strcmp(cmd, "release") == 0) {
+		const char *name = req_str(req, "instance");
+		if (name == NULL || vip_release(&d->vips, name) < 0)
+			return ctl_reply_error("no such instance");
+		log_info("release %s", name);
+		return ctl_reply_ok();
+	}
+	log_warnx("control: unknown command %.32s", cmd);
+	return ctl_reply_error("unknown command %.32s", cmd);
+}

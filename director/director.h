@@ -1,0 +1,62 @@
+/* The forwarding engine's one top-level context, shared by the control
+ * thread (config, control socket, netlink, expiry) and the workers. */
+#ifndef TANDEM_DIRECTOR_H
+#define TANDEM_DIRECTOR_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "conf.h"
+#include "conn.h"
+#include "counters.h"
+#include "neigh.h"
+#include "netio.h"
+#include "service.h"
+#include "vip.h"
+
+struct director;
+
+struct worker {
+	struct director		*d;
+	int			 id;
+	struct netio		*io;
+	pthread_t		 thread;
+	struct counters		 cnt;
+};
+
+struct director {
+	struct tandem_conf	 conf;
+	const char		*run_dir;
+	struct svc_table	 svcs;
+	struct conn_table	 conns;
+	struct vip_table	 vips;
+	struct l2tab		 l2;
+	struct netl		*nl;
+	int			 ifindex[CONF_MAX_IFACES];	/* director.interfaces */
+	int			 n_ifindex;
+	struct worker		*workers;
+	int			 n_workers;
+	_Atomic int		 stop;
+	struct event_base	*base;
+	struct ctl_server	*ctl;
+	int			 l2_dirty;
+};
+
+/* engine.c: the per-frame path, run by workers. */
+void	engine_frame(void *arg, struct netio_frame *f);
+void	*engine_worker(void *arg);
+/* Send gratuitous ARPs for an instance's VIPs (control thread). */
+void	engine_announce(struct director *d, const struct vip_instance *in);
+
+/* setup.c: building the tables from the config. */
+int	director_apply_config(struct director *d);
+int	director_own_all(struct director *d);
+void	director_resolve_dests(struct director *d);
+
+/* control.c */
+struct ctl_client;
+struct json_object *control_handle(struct ctl_client *cl,
+	    struct json_object *req, void *arg);
+void	director_counters(struct director *d, struct counters *out);
+
+#endif

@@ -1,0 +1,265 @@
+/* The per-frame path: ARP for owned VIPs, then for IPv4 frames to an owned
+ * virtual MAC the connection lookup (input, then NAT output), scheduling of
+ * new connections, the state machine, the rewrite and the send. Every frame
+ * that is not forwarded is counted under the reason it was dropped. */
+#include "director.h"
+#include "frame.h"
+#include "log.h"
+#include "scheduler.h"
+#include "xmit.h"
+
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int
+iface_is_ours(const struct director *d, int ifindex)
+{
+	for (int i = 0; i < d->n_ifindex; i++)
+		if (d->ifindex[i] == ifindex)
+			return 1;
+	return 0;
+}
+
+/* The source MAC of what we send on oif: the virtual MAC of an instance we
+ * own there (so switches keep pointing it at us), else the port's own. */
+static void
+source_mac(struct director *d, int oif, uint8_t mac[6])
+{
+	int vrid = vip_vrid_on(&d->vips, oif);
+
+	if (vrid > 0)
+		vip_mac(vrid, AF_INET, mac);
+	else if (l2_link_mac(&d->l2, oif, mac) == -1)
+		memset(mac, 0, 6);
+}
+
+static void
+engine_arp(struct worker *w, struct pkt *p)
+{
+	struct director *d = w->d;
+	struct arp a;
+	struct tnd_addr tpa = { .af = AF_INET };
+	uint8_t out[ARP_FRAME_LEN], vmac[6];
+	int vrid;
+
+	if (frame_decode_arp(p, &a) != 0) {
+		w->cnt.v[CNT_DROP_BAD_ARP]++;
+		return;
+	}
+	if (a.op != 1)
+		return;
+	memcpy(tpa.bytes, a.tpa, 4);
+	if (!vip_owns_addr(&d->vips, p->ifindex, &tpa, &vrid))
+		return;
+	vip_mac(vrid, AF_INET, vmac);
+	xmit_arp_reply(out, &a, vmac, a.tpa);
+	if (netio_send(w->io, out, sizeof(out), p->ifindex) == 0)
+		w->cnt.v[CNT_ARP_REPLIES]++;
+}
+
+/* Find or create the connection of an IPv4 frame; *dir tells which way it
+ * goes. Returns the held connection or NULL with the counter to bump. */
+static struct conn *
+conn_of(struct worker *w, struct pkt *p, enum conn_dir *dir, int *why)
+{
+	struct director *d = w->d;
+	struct conn_key k;
+	struct conn *c;
+
+	conn_key_in(&k, p->proto, &p->saddr, p->sport, &p->daddr, p->dport);
+	if ((c = conn_lookup_in(&d->conns, &k)) != NULL) {
+		*dir = DIR_INPUT;
+		return c;
+	}
+	/* A reply of a NAT connection: (rs, rsport) -> (client, cport). */
+	if ((c = conn_lookup_out(&d->conns, &k)) != NULL) {
+		if (c->method == FWD_NAT) {
+			*dir = DIR_OUTPUT;
+			return c;
+		}
+		conn_put(c);
+	}
+	struct service *s = svc_find(&d->svcs, p->proto, &p->daddr, p->dport);
+	if (s == NULL || !vip_owned(&d->vips, &p->daddr)) {
+		*why = CNT_DROP_NO_SERVICE;
+		return NULL;
+	}
+	/* As IPVS: only a SYN (without RST) opens a TCP connection. */
+	if (p->proto == IPPROTO_TCP &&
+	    (!(p->tcp_flags & TCPF_SYN) || (p->tcp_flags & TCPF_RST))) {
+		*why = CNT_DROP_NO_CONN;
+		return NULL;
+	}
+	struct dest *dst = sched_pick(s, p);
+	if (dst == NULL) {
+		*why = CNT_DROP_NO_DEST;
+		return NULL;
+	}
+	c = conn_create(&d->conns, p->proto, &p->saddr, p->sport, &p->daddr,
+	    p->dport, dst, dst->port ? dst->port : p->dport,
+	    now_monotonic_ms());
+	if (c == NULL && errno == EEXIST)	/* another worker was first */
+		c = conn_lookup_in(&d->conns, &k);
+	if (c == NULL) {
+		*why = CNT_DROP_CONN_LIMIT;	/* table full, or no memory */
+		return NULL;
+	}
+	w->cnt.v[CNT_CONN_CREATED]++;
+	memcpy(c->client_mac, pkt_eth_src(p), 6);
+	c->in_ifindex = p->ifindex;
+	*dir = DIR_INPUT;
+	return c;
+}
+
+/* Next hop toward addr, else the MAC the conn learned on its way in. */
+static int
+route_out(struct worker *w, const struct tnd_addr *addr,
+    const struct conn *fallback, int *oif, uint8_t mac[6], int *why)
+{
+	if (l2_next_hop(&w->d->l2, addr, oif, mac) == 0)
+		return 0;
+	if (fallback && fallback->in_ifindex) {
+		*oif = fallback->in_ifindex;
+		memcpy(mac, fallback->client_mac, 6);
+		return 0;
+	}
+	*why = *oif ? CNT_DROP_NO_NEIGH : CNT_DROP_NO_ROUTE;
+	return -1;
+}
+
+static void
+forward(struct worker *w, struct pkt *p, struct netio_frame *f,
+    struct conn *c, enum conn_dir dir)
+{
+	struct director *d = w->d;
+	uint8_t mac[6], smac[6];
+	int oif = 0, why = 0;
+
+	if (dir == DIR_OUTPUT) {
+		xmit_nat_snat(p, c->vaddr, c->vport);
+		if (route_out(w, c->caddr, c, &oif, mac, &why) == -1)
+			goto drop;
+	} else {
+		if (c->method == FWD_NAT)
+			xmit_nat_dnat(p, c->daddr, c->dport);
+		if (route_out(w, c->daddr, NULL, &oif, mac, &why) == -1)
+			goto drop;
+	}
+	source_mac(d, oif, smac);
+	xmit_set_l2(p->frame, mac, smac);
+	netio_forward(w->io, f, oif);
+	w->cnt.v[CNT_TX_FRAMES]++;
+	stats_add(&c->dest->stats, dir != DIR_OUTPUT, p->l3_len);
+	stats_add(&c->dest->svc->stats, dir != DIR_OUTPUT, p->l3_len);
+	stats_add(&d->svcs.total, dir != DIR_OUTPUT, p->l3_len);
+	return;
+drop:
+	w->cnt.v[why]++;
+}
+
+static void
+engine_ipv4(struct worker *w, struct pkt *p, struct netio_frame *f)
+{
+	struct director *d = w->d;
+	enum conn_dir dir;
+	struct conn *c;
+	int why = 0;
+
+	pthread_rwlock_rdlock(&d->svcs.lock);
+	if ((c = conn_of(w, p, &dir, &why)) == NULL) {
+		w->cnt.v[why]++;
+		goto out;
+	}
+	/* IPVS drops packets of a connection whose real server was deleted
+	 * (expire_nodest_conn off); they flow again if it is added back. */
+	if (!(atomic_load(&c->dest->flags) & DEST_F_AVAILABLE)) {
+		w->cnt.v[CNT_DROP_DEST_DOWN]++;
+		conn_put(c);
+		goto out;
+	}
+	conn_update(&d->conns, c, dir, p->tcp_flags, now_monotonic_ms());
+	forward(w, p, f, c, dir);
+	conn_put(c);
+out:
+	pthread_rwlock_unlock(&d->svcs.lock);
+}
+
+void
+engine_frame(void *arg, struct netio_frame *f)
+{
+	struct worker *w = arg;
+	struct director *d = w->d;
+	struct pkt p;
+	int rc;
+
+	w->cnt.v[CNT_RX_FRAMES]++;
+	if (!iface_is_ours(d, f->ifindex))
+		return;
+	if (f->len < ETH_HLEN_) {
+		w->cnt.v[CNT_DROP_TRUNC_ETH]++;
+		return;
+	}
+	/* Only frames to a virtual MAC we own on this port are ours; ARP is
+	 * looked at for requests about our VIPs. */
+	int is_arp = f->data[12] == 0x08 && f->data[13] == 0x06;
+	if (!is_arp && !vip_owns_mac(&d->vips, f->ifindex, f->data)) {
+		w->cnt.v[CNT_DROP_NOT_OURS]++;
+		return;
+	}
+	if ((rc = frame_decode(&p, f->data, f->len, f->csum_flags)) != 0) {
+		w->cnt.v[rc]++;
+		return;
+	}
+	p.ifindex = f->ifindex;
+	if (is_arp)
+		engine_arp(w, &p);
+	else
+		engine_ipv4(w, &p, f);
+}
+
+void *
+engine_worker(void *arg)
+{
+	struct worker *w = arg;
+
+	while (!atomic_load(&w->d->stop)) {
+		if (netio_poll(w->io, 200, engine_frame, w) < 0) {
+			log_warn("worker %d: packet socket failed", w->id);
+			break;
+		}
+	}
+	return NULL;
+}
+
+void
+engine_announce(struct director *d, const struct vip_instance *in)
+{
+	uint8_t frame[ARP_FRAME_LEN], vmac[6];
+	struct sockaddr_ll sll;
+	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+
+	if (fd == -1) {
+		log_warn("announce: socket");
+		return;
+	}
+	vip_mac(in->vrid, AF_INET, vmac);
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = in->ifindex;
+	sll.sll_halen = 6;
+	memset(sll.sll_addr, 0xff, 6);
+	for (int i = 0; i < in->n_vips; i++) {
+		if (in->vips[i].addr.af != AF_INET)
+			continue;
+		xmit_garp(frame, vmac, in->vips[i].addr.bytes);
+		if (sendto(fd, frame, sizeof(frame), 0, (struct sockaddr *)&sll,
+		    sizeof(sll)) == -1)
+			log_warn("announce: gratuitous ARP on %s", in->ifname);
+	}
+	close(fd);
+}

@@ -1,0 +1,59 @@
+/* The frame decoder: Ethernet, ARP, IPv4, TCP and UDP headers read through
+ * the bounds-checked cursor into offsets and fields; any frame it cannot
+ * vouch for is refused with the counter that names why. Pure: no I/O. */
+#ifndef TANDEM_FRAME_H
+#define TANDEM_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "counters.h"
+
+#define ETH_HLEN_	14
+#define ETHERTYPE_IPV4	0x0800
+#define ETHERTYPE_ARP	0x0806
+#define ETHERTYPE_IPV6	0x86dd
+
+#define TCPF_FIN	0x01
+#define TCPF_SYN	0x02
+#define TCPF_RST	0x04
+#define TCPF_PSH	0x08
+#define TCPF_ACK	0x10
+
+/* What the ring told us about the frame's checksum. */
+#define FRAME_CSUM_PARTIAL	0x1	/* L4 field holds the pseudo-header sum */
+#define FRAME_CSUM_VALID	0x2	/* the kernel already verified it */
+
+struct pkt {
+	uint8_t		*frame;
+	size_t		 len;
+	int		 ifindex;
+	int		 csum_flags;
+	uint16_t	 ethertype;
+	size_t		 l3_off, l4_off;
+	size_t		 l3_len;	/* IP total length */
+	size_t		 l4_len;
+	uint8_t		 proto;
+	uint8_t		 tcp_flags;
+	struct tnd_addr	 saddr, daddr;
+	uint16_t	 sport, dport;
+	size_t		 l4_csum_off;	/* offset of the L4 checksum field */
+};
+
+struct arp {
+	uint16_t	 op;
+	uint8_t		 sha[6], tha[6];
+	uint8_t		 spa[4], tpa[4];
+};
+
+/* Decode the Ethernet header and, for IPv4, the IP and L4 headers. Returns
+ * 0, or the counter (a CNT_DROP_*) naming why the frame is refused. */
+int	frame_decode(struct pkt *p, uint8_t *frame, size_t len, int csum_flags);
+/* Decode the ARP payload of a frame frame_decode accepted as ARP. */
+int	frame_decode_arp(const struct pkt *p, struct arp *a);
+
+static inline const uint8_t *pkt_eth_dst(const struct pkt *p) { return p->frame; }
+static inline const uint8_t *pkt_eth_src(const struct pkt *p) { return p->frame + 6; }
+
+#endif

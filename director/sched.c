@@ -1,0 +1,28 @@
+/* Scheduler registry and the locked pick. */
+#include "scheduler.h"
+
+#include <string.h>
+
+static const struct sched_ops *const schedulers[] = {
+	&sched_rr, &sched_wrr, &sched_lc, &sched_wlc,
+};
+
+const struct sched_ops *
+sched_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(schedulers) / sizeof(schedulers[0]); i++)
+		if (strcmp(schedulers[i]->name, name) == 0)
+			return schedulers[i];
+	return NULL;
+}
+
+struct dest *
+sched_pick(struct service *s, const struct pkt *p)
+{
+	struct dest *d;
+
+	pthread_mutex_lock(&s->sched_lock);
+	d = s->sched->pick(s, p);
+	pthread_mutex_unlock(&s->sched_lock);
+	return d;
+}

@@ -1,0 +1,115 @@
+/* Virtual services and their real servers (destinations), as IPVS keeps
+ * them: a service is (protocol, VIP, port) with a scheduler and an ordered
+ * list of destinations; a deleted destination that connections still use
+ * waits in the trash until they expire or it is added back. */
+#ifndef TANDEM_SERVICE_H
+#define TANDEM_SERVICE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "conf.h"
+
+struct sched_ops;
+
+struct stats {
+	_Atomic uint64_t conns, inpkts, outpkts, inbytes, outbytes;
+};
+
+#define DEST_F_AVAILABLE	0x1	/* in its service's list */
+#define DEST_F_OVERLOAD		0x2	/* at its upper threshold */
+
+struct dest {
+	struct tnd_addr		 addr;
+	uint16_t		 port;
+	enum fwd_method		 method;
+	_Atomic int		 weight;
+	_Atomic int		 flags;
+	_Atomic int32_t		 active, inactive;
+	uint32_t		 u_threshold, l_threshold;
+	_Atomic int32_t		 refcnt;	/* connections + 1 while listed */
+	struct stats		 stats;
+	struct service		*svc;
+	struct dest		*trash_next;
+};
+
+struct service {
+	uint8_t			 proto;
+	struct tnd_addr		 addr;
+	uint16_t		 port;
+	uint32_t		 persistent;	/* seconds; 0 = off */
+	uint32_t		 netmask;	/* host order, v4 */
+	const struct sched_ops	*sched;
+	void			*sched_data;
+	pthread_mutex_t		 sched_lock;	/* scheduler state */
+	struct dest		**dests;	/* IPVS list order */
+	int			 n_dests, cap_dests;
+	_Atomic int32_t		 refcnt;	/* dests + 1 while listed */
+	struct stats		 stats;
+	struct service		*next;		/* hash chain */
+};
+
+#define SVC_TAB_SIZE	256
+
+struct svc_table {
+	pthread_rwlock_t	 lock;		/* workers read, control writes */
+	struct service		*hash[SVC_TAB_SIZE];
+	int			 count;
+	struct dest		*trash;
+	struct stats		 total;
+};
+
+void	svc_table_init(struct svc_table *t);
+void	svc_table_free(struct svc_table *t);
+
+/* Lookups; the caller holds t->lock (read or write). */
+struct service *svc_find(struct svc_table *t, uint8_t proto,
+	    const struct tnd_addr *addr, uint16_t port);
+struct dest *svc_find_dest(struct service *s, const struct tnd_addr *addr,
+	    uint16_t port);
+
+/* Changes; the caller holds t->lock for writing. Return 0 or a negative
+ * errno: -EEXIST, -ENOENT, -ESRCH (no such scheduler), -ENOMEM. */
+int	svc_add(struct svc_table *t, uint8_t proto, const struct tnd_addr *addr,
+	    uint16_t port, const char *sched, uint32_t persistent,
+	    uint32_t netmask, struct service **out);
+int	svc_edit(struct svc_table *t, struct service *s, const char *sched,
+	    uint32_t persistent, uint32_t netmask);
+int	svc_del(struct svc_table *t, struct service *s);
+void	svc_clear(struct svc_table *t);
+int	svc_add_dest(struct svc_table *t, struct service *s,
+	    const struct tnd_addr *addr, uint16_t port, enum fwd_method m,
+	    int weight, uint32_t u_thresh, uint32_t l_thresh);
+int	svc_edit_dest(struct service *s, struct dest *d, enum fwd_method m,
+	    int weight, uint32_t u_thresh, uint32_t l_thresh);
+int	svc_del_dest(struct svc_table *t, struct service *s, struct dest *d);
+void	svc_zero(struct svc_table *t, struct service *s);	/* s NULL: all */
+/* Free trashed destinations no connection holds any more. */
+void	svc_trash_collect(struct svc_table *t);
+
+/* Reference counting for connections (any thread). */
+void	dest_hold(struct dest *d);
+void	dest_put(struct dest *d);
+
+/* Connection accounting as IPVS does it (ip_vs_bind/unbind_dest). */
+void	dest_conn_bound(struct dest *d, int active);
+void	dest_conn_unbound(struct dest *d, int active);
+
+static inline uint32_t
+dest_overhead(const struct dest *d)	/* IPVS: active * 256 + inactive */
+{
+	return ((uint32_t)atomic_load(&d->active) << 8) +
+	    (uint32_t)atomic_load(&d->inactive);
+}
+
+static inline int
+dest_usable(const struct dest *d)
+{
+	return !(atomic_load(&d->flags) & DEST_F_OVERLOAD) &&
+	    atomic_load(&d->weight) > 0;
+}
+
+void	stats_add(struct stats *s, int in, uint64_t bytes);
+#endif

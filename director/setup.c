@@ -1,0 +1,139 @@
+/* Building the engine's tables from the configuration: services and real
+ * servers, the VIPs a director without VRRP owns itself, and the first
+ * resolution of every real server's MAC. */
+#include "director.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+int
+director_apply_config(struct director *d)
+{
+	const struct tandem_conf *c = &d->conf;
+	char buf[ADDR_STRLEN];
+
+	pthread_rwlock_wrlock(&d->svcs.lock);
+	for (int i = 0; i < c->n_vs; i++) {
+		const struct conf_vs *vs = &c->vs[i];
+		struct service *s;
+		int rc = svc_add(&d->svcs, vs->proto, &vs->addr, vs->port,
+		    vs->scheduler, vs->persistence_timeout, 0xffffffffu, &s);
+		if (rc < 0) {
+			log_warnx("service %s:%u: %s", addr_str(&vs->addr, buf,
+			    sizeof(buf)), vs->port, strerror(-rc));
+			pthread_rwlock_unlock(&d->svcs.lock);
+			return -1;
+		}
+		for (int j = 0; j < vs->n_rs; j++) {
+			const struct conf_rs *rs = &vs->rs[j];
+			rc = svc_add_dest(&d->svcs, s, &rs->addr,
+			    rs->port ? rs->port : vs->port, vs->method,
+			    rs->weight, rs->u_threshold, rs->l_threshold);
+			if (rc < 0) {
+				log_warnx("real server %s: %s", addr_str(&rs->addr,
+				    buf, sizeof(buf)), strerror(-rc));
+				pthread_rwlock_unlock(&d->svcs.lock);
+				return -1;
+			}
+		}
+	}
+	pthread_rwlock_unlock(&d->svcs.lock);
+	return 0;
+}
+
+/* The interface whose connected subnet holds addr: the route to it must
+ * have no gateway and leave through one of director.interfaces. */
+static int
+iface_for(struct director *d, const struct tnd_addr *addr)
+{
+	uint8_t mac[6];
+	int oif = 0;
+
+	l2_next_hop(&d->l2, addr, &oif, mac);
+	for (int i = 0; i < d->n_ifindex; i++)
+		if (d->ifindex[i] == oif)
+			return oif;
+	return -1;
+}
+
+static int
+add_vip(struct director *d, struct vip_instance *inst, int *n_inst,
+    const struct tnd_addr *addr, int prefix)
+{
+	char buf[ADDR_STRLEN];
+	int ifx = iface_for(d, addr), i;
+
+	if (ifx < 0) {
+		log_warnx("VIP %s is in no subnet of director.interfaces",
+		    addr_str(addr, buf, sizeof(buf)));
+		return -1;
+	}
+	for (i = 0; i < *n_inst; i++)
+		if (inst[i].ifindex == ifx)
+			break;
+	if (i == *n_inst) {
+		if (*n_inst == CONF_MAX_IFACES)
+			return -1;
+		memset(&inst[i], 0, sizeof(inst[i]));
+		inst[i].ifindex = ifx;
+		inst[i].vrid = d->conf.director.vrid;
+		for (int k = 0; k < d->n_ifindex; k++)
+			if (d->ifindex[k] == ifx)
+				snprintf(inst[i].ifname, sizeof(inst[i].ifname),
+				    "%s", d->conf.director.interfaces[k]);
+		snprintf(inst[i].name, sizeof(inst[i].name), "director-%s",
+		    inst[i].ifname);
+		(*n_inst)++;
+	}
+	for (int j = 0; j < inst[i].n_vips; j++)
+		if (addr_eq(&inst[i].vips[j].addr, addr))
+			return 0;
+	if (inst[i].n_vips == CONF_MAX_VIPS)
+		return -1;
+	inst[i].vips[inst[i].n_vips].addr = *addr;
+	inst[i].vips[inst[i].n_vips].prefix = prefix;
+	inst[i].n_vips++;
+	return 0;
+}
+
+/* Without a vrrp section the director owns every VIP itself. */
+int
+director_own_all(struct director *d)
+{
+	struct vip_instance inst[CONF_MAX_IFACES];
+	const struct tandem_conf *c = &d->conf;
+	int n = 0;
+
+	for (int i = 0; i < c->n_vs; i++)
+		if (add_vip(d, inst, &n, &c->vs[i].addr,
+		    c->vs[i].addr.af == AF_INET ? 32 : 128) == -1)
+			return -1;
+	for (int i = 0; i < c->director.n_vips; i++)
+		if (add_vip(d, inst, &n, &c->director.vips[i].addr,
+		    c->director.vips[i].prefix) == -1)
+			return -1;
+	for (int i = 0; i < n; i++) {
+		if (vip_own(&d->vips, &inst[i]) < 0)
+			return -1;
+		log_info("owning %d VIP(s) on %s with VRID %d", inst[i].n_vips,
+		    inst[i].ifname, inst[i].vrid);
+		engine_announce(d, &inst[i]);
+	}
+	return 0;
+}
+
+void
+director_resolve_dests(struct director *d)
+{
+	uint8_t mac[6];
+	int oif;
+
+	pthread_rwlock_rdlock(&d->svcs.lock);
+	for (int h = 0; h < SVC_TAB_SIZE; h++)
+		for (struct service *s = d->svcs.hash[h]; s; s = s->next)
+			for (int i = 0; i < s->n_dests; i++)
+				l2_next_hop(&d->l2, &s->dests[i]->addr, &oif, mac);
+	pthread_rwlock_unlock(&d->svcs.lock);
+}

@@ -1,0 +1,111 @@
+/* The table of owned VRRP instances and their VIPs. */
+#include "vip.h"
+
+#include <errno.h>
+#include <string.h>
+
+void
+vip_table_init(struct vip_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	pthread_rwlock_init(&t->lock, NULL);
+}
+
+int
+vip_own(struct vip_table *t, const struct vip_instance *in)
+{
+	int rc = 0, i;
+
+	pthread_rwlock_wrlock(&t->lock);
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->inst[i].name, in->name) == 0)
+			break;
+	if (i == t->n) {
+		if (t->n == VIP_MAX_INSTANCES)
+			rc = -ENOSPC;
+		else
+			t->n++;
+	}
+	if (rc == 0)
+		t->inst[i] = *in;
+	pthread_rwlock_unlock(&t->lock);
+	return rc;
+}
+
+int
+vip_release(struct vip_table *t, const char *name)
+{
+	int rc = -ENOENT;
+
+	pthread_rwlock_wrlock(&t->lock);
+	for (int i = 0; i < t->n; i++)
+		if (strcmp(t->inst[i].name, name) == 0) {
+			t->inst[i] = t->inst[--t->n];
+			rc = 0;
+			break;
+		}
+	pthread_rwlock_unlock(&t->lock);
+	return rc;
+}
+
+int
+vip_owns_mac(struct vip_table *t, int ifindex, const uint8_t mac[6])
+{
+	int yes = 0;
+
+	if (mac[0] || mac[1] || mac[2] != 0x5e || mac[3] ||
+	    (mac[4] != 1 && mac[4] != 2))
+		return 0;
+	pthread_rwlock_rdlock(&t->lock);
+	for (int i = 0; i < t->n && !yes; i++)
+		yes = t->inst[i].ifindex == ifindex &&
+		    t->inst[i].vrid == mac[5];
+	pthread_rwlock_unlock(&t->lock);
+	return yes;
+}
+
+int
+vip_owns_addr(struct vip_table *t, int ifindex, const struct tnd_addr *addr,
+    int *vrid)
+{
+	int yes = 0;
+
+	pthread_rwlock_rdlock(&t->lock);
+	for (int i = 0; i < t->n && !yes; i++) {
+		if (t->inst[i].ifindex != ifindex)
+			continue;
+		for (int j = 0; j < t->inst[i].n_vips && !yes; j++)
+			if (addr_eq(&t->inst[i].vips[j].addr, addr)) {
+				yes = 1;
+				*vrid = t->inst[i].vrid;
+			}
+	}
+	pthread_rwlock_unlock(&t->lock);
+	return yes;
+}
+
+int
+vip_owned(struct vip_table *t, const struct tnd_addr *addr)
+{
+	int yes = 0;
+
+	pthread_rwlock_rdlock(&t->lock);
+	for (int i = 0; i < t->n && !yes; i++)
+		for (int j = 0; j < t->inst[i].n_vips && !yes; j++)
+			yes = addr_eq(&t->inst[i].vips[j].addr, addr);
+	pthread_rwlock_unlock(&t->lock);
+	return yes;
+}
+
+int
+vip_vrid_on(struct vip_table *t, int ifindex)
+{
+	int vrid = -1;
+
+	pthread_rwlock_rdlock(&t->lock);
+	for (int i = 0; i < t->n && vrid < 0; i++)
+		if (t->inst[i].ifindex == ifindex)
+			vrid = t->inst[i].vrid;
+	pthread_rwlock_unlock(&t->lock);
+	return vrid;
+}
