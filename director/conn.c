@@ -35,8 +35,8 @@ conn_table_init(struct conn_table *t, uint32_t max)
 	proto_timeouts_default(&t->timeouts);
 	if (getrandom(&t->seed, sizeof(t->seed), 0) != sizeof(t->seed))
 		t->seed = (uint32_t)time(NULL);
-	t->in_hash = calloc(size, sizeof(*t->in_hash));
-	t->out_hash = calloc(size, sizeof(*t->out_hash));
+	t->in_hash = calloc(size, sizeof(struct conn *));
+	t->out_hash = calloc(size, sizeof(struct conn *));
 	t->in_locks = calloc(t->nlocks, sizeof(*t->in_locks));
 	t->out_locks = calloc(t->nlocks, sizeof(*t->out_locks));
 	if (!t->in_hash || !t->out_hash || !t->in_locks || !t->out_locks) {
@@ -97,8 +97,8 @@ key_hash(const struct conn_table *t, const struct conn_key *k)
 
 	for (int i = 0; i < words; i++) {
 		uint32_t a, b;
-		memcpy(&a, k->a1.bytes + 4 * i, 4);
-		memcpy(&b, k->a2.bytes + 4 * i, 4);
+		memcpy(&a, k->a1.bytes + (size_t)4 * i, 4);
+		memcpy(&b, k->a2.bytes + (size_t)4 * i, 4);
 		h = mix(h, a);
 		h = mix(h, b);
 	}

@@ -2,7 +2,7 @@
 #include "counters.h"
 
 const char *const counter_names[CNT_MAX] = {
-#define X(id, name) [CNT_##id] = name,
+#define X(id, name) [CNT_##id] = (name),
 	COUNTERS(X)
 #undef X
 };

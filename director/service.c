@@ -194,7 +194,7 @@ dest_unlink(struct svc_table *t, struct service *s, int idx)
 	struct dest *d = s->dests[idx];
 
 	memmove(&s->dests[idx], &s->dests[idx + 1],
-	    (size_t)(s->n_dests - idx - 1) * sizeof(s->dests[0]));
+	    (size_t)(s->n_dests - idx - 1) * sizeof(struct dest *));
 	s->n_dests--;
 	atomic_fetch_and(&d->flags, ~DEST_F_AVAILABLE);
 	d->trash_next = t->trash;
@@ -253,7 +253,7 @@ svc_add_dest(struct svc_table *t, struct service *s,
 		return -EEXIST;
 	if (s->n_dests == s->cap_dests) {
 		int cap = s->cap_dests ? s->cap_dests * 2 : 8;
-		struct dest **nd = realloc(s->dests, (size_t)cap * sizeof(*nd));
+		struct dest **nd = realloc(s->dests, (size_t)cap * sizeof(struct dest *));
 		if (nd == NULL)
 			return -ENOMEM;
 		s->dests = nd;
@@ -277,7 +277,8 @@ svc_add_dest(struct svc_table *t, struct service *s,
 	atomic_fetch_or(&d->flags, DEST_F_AVAILABLE);
 	/* IPVS list_add_rcu: new destinations go to the head of the list,
 	 * so schedulers scan newest first. */
-	memmove(&s->dests[1], &s->dests[0], (size_t)s->n_dests * sizeof(*s->dests));
+	memmove(&s->dests[1], &s->dests[0],
+	    (size_t)s->n_dests * sizeof(struct dest *));
 	s->dests[0] = d;
 	s->n_dests++;
 	s->sched->update(s);

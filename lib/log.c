@@ -82,7 +82,7 @@ name(const char *fmt, ...)					\
 	int saved = errno;					\
 	va_list ap;						\
 	va_start(ap, fmt);					\
-	vlog(lvl, keep_errno ? saved : 0, fmt, ap);		\
+	vlog(lvl, (keep_errno) ? saved : 0, fmt, ap);		\
 	va_end(ap);						\
 	errno = saved;						\
 }
