@@ -18,6 +18,9 @@ struct stats {
 	_Atomic uint64_t conns, inpkts, outpkts, inbytes, outbytes;
 };
 
+#define SCHED_F_FALLBACK	0x1	/* sh/mh: skip an unusable server */
+#define SCHED_F_PORT		0x2	/* sh/mh: hash the source port too */
+
 #define DEST_F_AVAILABLE	0x1	/* in its service's list */
 #define DEST_F_OVERLOAD		0x2	/* at its upper threshold */
 
@@ -41,6 +44,7 @@ struct service {
 	uint16_t		 port;
 	uint32_t		 persistent;	/* seconds; 0 = off */
 	uint32_t		 netmask;	/* host order, v4 */
+	uint32_t		 sched_flags;	/* SCHED_F_*, for sh and mh */
 	const struct sched_ops	*sched;
 	void			*sched_data;
 	pthread_mutex_t		 sched_lock;	/* scheduler state */
