@@ -28,6 +28,21 @@ jstats(const struct stats *s)
 }
 
 static json_object *
+jrate(const struct stats *s)
+{
+	json_object *o = json_object_new_object();
+	struct rates r;
+
+	est_read(s, &r);
+	json_object_object_add(o, "cps", json_object_new_int64((int64_t)r.cps));
+	json_object_object_add(o, "inpps", json_object_new_int64((int64_t)r.inpps));
+	json_object_object_add(o, "outpps", json_object_new_int64((int64_t)r.outpps));
+	json_object_object_add(o, "inbps", json_object_new_int64((int64_t)r.inbps));
+	json_object_object_add(o, "outbps", json_object_new_int64((int64_t)r.outbps));
+	return o;
+}
+
+static json_object *
 jaddr(const struct tnd_addr *a)
 {
 	char buf[ADDR_STRLEN];
@@ -49,6 +64,7 @@ jdest(const struct dest *d)
 	json_object_object_add(o, "u_threshold", json_object_new_int64(d->u_threshold));
 	json_object_object_add(o, "l_threshold", json_object_new_int64(d->l_threshold));
 	json_object_object_add(o, "stats", jstats(&d->stats));
+	json_object_object_add(o, "rate", jrate(&d->stats));
 	return o;
 }
 
@@ -65,6 +81,7 @@ jservice(const struct service *s)
 	json_object_object_add(o, "persistent", json_object_new_int64(s->persistent));
 	json_object_object_add(o, "netmask", json_object_new_string(inet_ntoa(m)));
 	json_object_object_add(o, "stats", jstats(&s->stats));
+	json_object_object_add(o, "rate", jrate(&s->stats));
 	for (int i = 0; i < s->n_dests; i++)
 		json_object_array_add(a, jdest(s->dests[i]));
 	json_object_object_add(o, "dests", a);
@@ -159,6 +176,7 @@ cmd_get_services(struct director *d, json_object *req)
 				json_object_array_add(a, jservice(s));
 	}
 	json_object_object_add(r, "total", jstats(&d->svcs.total));
+	json_object_object_add(r, "total_rate", jrate(&d->svcs.total));
 	pthread_rwlock_unlock(&d->svcs.lock);
 	json_object_object_add(r, "services", a);
 	json_object_object_add(r, "conn_tab_size", json_object_new_int64(d->conns.size));

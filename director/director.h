@@ -40,6 +40,7 @@ struct director {
 	struct event_base	*base;
 	struct ctl_server	*ctl;
 	int			 l2_dirty;
+	unsigned		 ticks;		/* seconds since start */
 };
 
 /* engine.c: the per-frame path, run by workers. */

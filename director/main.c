@@ -42,6 +42,13 @@ on_tick(evutil_socket_t fd, short ev, void *arg)
 {
 	struct director *d = arg;
 
+	/* The estimator steps every 2 s, as IPVS's. */
+	if (++d->ticks % 2 == 0) {
+		pthread_rwlock_rdlock(&d->svcs.lock);
+		est_tick(&d->svcs);
+		pthread_rwlock_unlock(&d->svcs.lock);
+	}
+
 	conn_expire(&d->conns, now_monotonic_ms());
 	pthread_rwlock_wrlock(&d->svcs.lock);
 	svc_trash_collect(&d->svcs);

@@ -28,6 +28,7 @@ stats_zero(struct stats *s)
 	atomic_store(&s->outpkts, 0);
 	atomic_store(&s->inbytes, 0);
 	atomic_store(&s->outbytes, 0);
+	memset(&s->est, 0, sizeof(s->est));	/* ip_vs_zero_estimator */
 }
 
 static unsigned

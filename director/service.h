@@ -14,8 +14,22 @@
 
 struct sched_ops;
 
+/* IPVS's rate estimator state (ip_vs_est.c): the last counter values and
+ * the smoothed rates in fixed point; updated every 2 s by the control
+ * thread only. */
+struct est {
+	uint64_t	last_conns, last_inpkts, last_outpkts;
+	uint64_t	last_inbytes, last_outbytes;
+	int64_t		cps, inpps, outpps, inbps, outbps;
+};
+
 struct stats {
 	_Atomic uint64_t conns, inpkts, outpkts, inbytes, outbytes;
+	struct est	 est;
+};
+
+struct rates {
+	uint64_t	cps, inpps, outpps, inbps, outbps;
 };
 
 #define SCHED_F_FALLBACK	0x1	/* sh/mh: skip an unusable server */
@@ -116,4 +130,10 @@ dest_usable(const struct dest *d)
 }
 
 void	stats_add(struct stats *s, int in, uint64_t bytes);
+
+/* estimator.c: one 2-second step for every service, dest and the total
+ * (the caller holds the table lock), and the rates per second. */
+void	est_tick(struct svc_table *t);
+void	est_step(struct stats *s);
+void	est_read(const struct stats *s, struct rates *r);
 #endif
