@@ -53,7 +53,7 @@ test_converges(void **state)
 	assert_int_equal(r.inpps, 1000);
 	assert_int_equal(r.inbps, 100000);
 	/* Traffic stops: the rate decays towards zero. */
-	for (int i = 0; i < 40; i++)
+	for (int i = 0; i < 80; i++)
 		est_step(&s);
 	est_read(&s, &r);
 	assert_int_equal(r.cps, 0);
