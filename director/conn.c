@@ -165,10 +165,11 @@ conn_set_expiry(struct conn *c, uint64_t now_ms)
 	    memory_order_relaxed);
 }
 
-struct conn *
-conn_create(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
+static struct conn *
+conn_new(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
     uint16_t cport, const struct tnd_addr *vaddr, uint16_t vport,
-    struct dest *d, uint16_t dport, uint64_t now_ms)
+    struct dest *d, uint16_t dport, uint64_t now_ms, uint32_t timeout,
+    int template)
 {
 	struct conn *c, *x;
 
@@ -194,11 +195,11 @@ conn_create(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
 	c->method = d->method;
 	c->dest = d;
 	/* IPVS: every new connection starts inactive; only NAT sees output. */
-	c->flags = CONN_F_INACTIVE;
+	c->flags = template ? CONN_F_TEMPLATE : CONN_F_INACTIVE;
 	if (d->method != FWD_NAT)
 		c->flags |= CONN_F_NOOUTPUT;
-	c->state = proto == IPPROTO_UDP ? UDP_S_NORMAL : TCP_S_NONE;
-	c->timeout = 3;		/* IPVS ip_vs_conn_new; the first packet resets it */
+	c->state = proto == IPPROTO_UDP || template ? 0 : TCP_S_NONE;
+	c->timeout = timeout;
 	conn_set_expiry(c, now_ms);
 	atomic_store(&c->refcnt, 1);
 	pthread_spin_init(&c->lock, PTHREAD_PROCESS_PRIVATE);
@@ -217,7 +218,10 @@ conn_create(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
 		return NULL;
 	}
 	dest_hold(d);
-	dest_conn_bound(d, 0);
+	if (template)
+		atomic_fetch_add(&d->persist, 1);
+	else
+		dest_conn_bound(d, 0);
 	pthread_mutex_lock(&t->out_locks[ho % t->nlocks]);
 	c->out_next = t->out_hash[ho];
 	t->out_hash[ho] = c;
@@ -226,6 +230,33 @@ conn_create(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
 	t->in_hash[hi] = c;
 	pthread_mutex_unlock(&t->in_locks[hi % t->nlocks]);
 	return c;
+}
+
+struct conn *
+conn_create(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
+    uint16_t cport, const struct tnd_addr *vaddr, uint16_t vport,
+    struct dest *d, uint16_t dport, uint64_t now_ms)
+{
+	/* IPVS ip_vs_conn_new: 3 s until the first packet sets the state. */
+	return conn_new(t, proto, caddr, cport, vaddr, vport, d, dport, now_ms,
+	    3, 0);
+}
+
+struct conn *
+conn_create_template(struct conn_table *t, uint8_t proto,
+    const struct tnd_addr *caddr, const struct tnd_addr *vaddr, uint16_t vport,
+    struct dest *d, uint32_t timeout, uint64_t now_ms)
+{
+	return conn_new(t, proto, caddr, 0, vaddr, vport, d, d->port, now_ms,
+	    timeout, 1);
+}
+
+void
+conn_bind_control(struct conn *c, struct conn *ct, uint64_t now_ms)
+{
+	c->control = ct;
+	atomic_fetch_add(&ct->n_control, 1);
+	conn_set_expiry(ct, now_ms);
 }
 
 static void
@@ -272,9 +303,16 @@ conn_update(struct conn_table *t, struct conn *c, enum conn_dir dir,
 static void
 conn_free(struct conn_table *t, struct conn *c)
 {
-	if (c->dest) {
+	if (c->flags & CONN_F_TEMPLATE) {
+		atomic_fetch_sub(&c->dest->persist, 1);
+		dest_put(c->dest);
+	} else if (c->dest) {
 		dest_conn_unbound(c->dest, !(c->flags & CONN_F_INACTIVE));
 		dest_put(c->dest);
+	}
+	if (c->control) {
+		atomic_fetch_sub(&c->control->n_control, 1);
+		conn_put(c->control);
 	}
 	pthread_spin_destroy(&c->lock);
 	free(c);
@@ -294,18 +332,31 @@ unlink_out(struct conn_table *t, struct conn *c)
 		}
 }
 
-/* Sweep one input bucket; force removes entries regardless of expiry. */
+enum sweep { SWEEP_EXPIRED, SWEEP_CONNS, SWEEP_ALL };
+
+/* Sweep one input bucket: expired idle entries, or (shutdown) every
+ * connection and then every template, so that no connection outlives the
+ * template it refers to. */
 static uint32_t
-sweep_bucket(struct conn_table *t, uint32_t b, uint64_t now_ms, int force)
+sweep_bucket(struct conn_table *t, uint32_t b, uint64_t now_ms, enum sweep how)
 {
+	int force = how != SWEEP_EXPIRED;
+
 	struct conn *dead = NULL, **pp;
 	uint32_t n = 0;
 
 	pthread_mutex_lock(&t->in_locks[b % t->nlocks]);
 	for (pp = &t->in_hash[b]; *pp;) {
 		struct conn *c = *pp;
+		if (how == SWEEP_CONNS && (c->flags & CONN_F_TEMPLATE)) {
+			pp = &c->in_next;
+			continue;
+		}
+		/* A template stays while it controls connections (IPVS
+		 * re-arms its timer instead). */
 		if (!force && (atomic_load(&c->expires_ms) > now_ms ||
-		    atomic_load(&c->refcnt) > 0)) {
+		    atomic_load(&c->refcnt) > 0 ||
+		    atomic_load(&c->n_control) > 0)) {
 			pp = &c->in_next;
 			continue;
 		}
@@ -341,16 +392,17 @@ conn_expire(struct conn_table *t, uint64_t now_ms)
 
 	for (uint32_t b = 0; b < t->size; b++)
 		if (t->in_hash[b])
-			n += sweep_bucket(t, b, now_ms, 0);
+			n += sweep_bucket(t, b, now_ms, SWEEP_EXPIRED);
 	return n;
 }
 
 void
 conn_flush(struct conn_table *t)
 {
-	for (uint32_t b = 0; b < t->size; b++)
-		if (t->in_hash[b])
-			sweep_bucket(t, b, 0, 1);
+	for (enum sweep how = SWEEP_CONNS; how <= SWEEP_ALL; how++)
+		for (uint32_t b = 0; b < t->size; b++)
+			if (t->in_hash[b])
+				sweep_bucket(t, b, 0, how);
 }
 
 void

@@ -16,6 +16,8 @@
 #define CONN_F_INACTIVE		0x0001	/* counted in the dest's inactive */
 #define CONN_F_NOOUTPUT		0x0002	/* no reply seen (DR/TUN: never) */
 #define CONN_F_SYNCED		0x0004	/* installed by connection sync */
+#define CONN_F_TEMPLATE		0x0008	/* a persistence template */
+#define CONN_F_ONEPACKET	0x0010	/* UDP one-packet: never in the table */
 
 struct conn_key {
 	uint8_t		 proto;
@@ -37,6 +39,8 @@ struct conn {
 	_Atomic int32_t		 refcnt;	/* packets being handled */
 	pthread_spinlock_t	 lock;		/* state, flags, timeout */
 	struct dest		*dest;
+	struct conn		*control;	/* its persistence template */
+	_Atomic int32_t		 n_control;	/* template: conns it controls */
 	uint8_t			 client_mac[6];	/* source of its input frames */
 	int			 in_ifindex;
 };
@@ -70,6 +74,16 @@ struct conn *conn_create(struct conn_table *t, uint8_t proto,
 	    const struct tnd_addr *caddr, uint16_t cport,
 	    const struct tnd_addr *vaddr, uint16_t vport, struct dest *d,
 	    uint16_t dport, uint64_t now_ms);
+
+/* A persistence template: client (already masked) and port 0 to the
+ * service's VIP and port, bound to d, living timeout seconds; returned
+ * held. Templates do not count as connections of d (only in persist). */
+struct conn *conn_create_template(struct conn_table *t, uint8_t proto,
+	    const struct tnd_addr *caddr, const struct tnd_addr *vaddr,
+	    uint16_t vport, struct dest *d, uint32_t timeout, uint64_t now_ms);
+/* Put c under the template ct, handing over the caller's hold on ct;
+ * ct's lifetime restarts. */
+void	conn_bind_control(struct conn *c, struct conn *ct, uint64_t now_ms);
 
 /* Apply a packet to the state machine and refresh the expiry. */
 void	conn_update(struct conn_table *t, struct conn *c, enum conn_dir dir,

@@ -61,6 +61,7 @@ jdest(const struct dest *d)
 	json_object_object_add(o, "weight", json_object_new_int(atomic_load(&d->weight)));
 	json_object_object_add(o, "active", json_object_new_int(atomic_load(&d->active)));
 	json_object_object_add(o, "inactive", json_object_new_int(atomic_load(&d->inactive)));
+	json_object_object_add(o, "persistconns", json_object_new_int(atomic_load(&d->persist)));
 	json_object_object_add(o, "u_threshold", json_object_new_int64(d->u_threshold));
 	json_object_object_add(o, "l_threshold", json_object_new_int64(d->l_threshold));
 	json_object_object_add(o, "stats", jstats(&d->stats));
@@ -80,6 +81,7 @@ jservice(const struct service *s)
 	json_object_object_add(o, "scheduler", json_object_new_string(s->sched->name));
 	json_object_object_add(o, "persistent", json_object_new_int64(s->persistent));
 	json_object_object_add(o, "netmask", json_object_new_string(inet_ntoa(m)));
+	json_object_object_add(o, "ops", json_object_new_boolean(s->ops));
 	json_object_object_add(o, "stats", jstats(&s->stats));
 	json_object_object_add(o, "rate", jrate(&s->stats));
 	for (int i = 0; i < s->n_dests; i++)
@@ -236,6 +238,51 @@ cmd_get_conns(struct director *d, struct ctl_client *cl)
 	return NULL;
 }
 
+/* The service's netmask from a request: dotted IPv4 or a prefix length. */
+static int
+req_netmask(json_object *req, uint32_t *mask)
+{
+	json_object *v;
+	struct in_addr m;
+
+	if (!json_object_object_get_ex(req, "netmask", &v))
+		return 0;
+	if (json_object_is_type(v, json_type_int)) {
+		int64_t len = json_object_get_int64(v);
+		if (len < 0 || len > 128)
+			return -1;
+		*mask = len >= 32 ? 0xffffffffu : ~(0xffffffffu >> len);
+		return 1;
+	}
+	if (inet_pton(AF_INET, json_object_get_string(v), &m) != 1)
+		return -1;
+	*mask = ntohl(m.s_addr);
+	return 1;
+}
+
+/* Scheduler flags by ipvsadm's names (-b sh-fallback,sh-port ...). */
+static int
+req_sched_flags(json_object *req, uint32_t *flags)
+{
+	json_object *v;
+
+	*flags = 0;
+	if (!json_object_object_get_ex(req, "sched_flags", &v))
+		return 0;
+	if (!json_object_is_type(v, json_type_array))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(v); i++) {
+		const char *f = json_object_get_string(json_object_array_get_idx(v, i));
+		if (f && (strcmp(f, "sh-fallback") == 0 || strcmp(f, "mh-fallback") == 0))
+			*flags |= SCHED_F_FALLBACK;
+		else if (f && (strcmp(f, "sh-port") == 0 || strcmp(f, "mh-port") == 0))
+			*flags |= SCHED_F_PORT;
+		else
+			return -1;
+	}
+	return 1;
+}
+
 static json_object *
 cmd_service(struct director *d, json_object *req, const char *cmd)
 {
@@ -243,30 +290,42 @@ cmd_service(struct director *d, json_object *req, const char *cmd)
 	struct tnd_addr addr;
 	uint16_t port;
 	struct service *s;
-	int rc = 0;
+	uint32_t mask = 0xffffffffu, flags = 0;
+	int rc = 0, has_mask, has_flags;
 
 	if (req_service(req, &proto, &addr, &port) == -1)
 		return ctl_reply_error("bad or missing service (proto, addr, port)");
 	const char *sched = req_str(req, "scheduler");
-	uint32_t persistent = (uint32_t)req_int(req, "persistent", 0);
-	const char *mask = req_str(req, "netmask");
-	struct in_addr m = { 0xffffffffu };
-	if (mask && inet_pton(AF_INET, mask, &m) != 1)
-		return ctl_reply_error("bad netmask %s", mask);
+	int64_t persistent = req_int(req, "persistent", 0);
+	if (persistent < 0 || persistent > 2147483)
+		return ctl_reply_error("bad persistence timeout");
+	if ((has_mask = req_netmask(req, &mask)) == -1)
+		return ctl_reply_error("bad netmask");
+	if ((has_flags = req_sched_flags(req, &flags)) == -1)
+		return ctl_reply_error("bad scheduler flags");
+	if (port == 0 && persistent == 0 && strcmp(cmd, "del_service") != 0)
+		return ctl_reply_error("a port-0 service must be persistent");
 
 	pthread_rwlock_wrlock(&d->svcs.lock);
 	s = svc_find(&d->svcs, proto, &addr, port);
-	if (strcmp(cmd, "add_service") == 0)
+	if (strcmp(cmd, "add_service") == 0) {
 		rc = svc_add(&d->svcs, proto, &addr, port, sched ? sched : "wlc",
-		    persistent, ntohl(m.s_addr), NULL);
-	else if (s == NULL)
+		    (uint32_t)persistent, mask, &s);
+	} else if (s == NULL) {
 		rc = -ENOENT;
-	else if (strcmp(cmd, "edit_service") == 0)
+	} else if (strcmp(cmd, "edit_service") == 0) {
 		rc = svc_edit(&d->svcs, s, sched,
 		    (uint32_t)req_int(req, "persistent", s->persistent),
-		    mask ? ntohl(m.s_addr) : s->netmask);
-	else
+		    has_mask ? mask : s->netmask);
+	} else {
 		rc = svc_del(&d->svcs, s);
+		s = NULL;
+	}
+	if (rc == 0 && s) {
+		if (has_flags || strcmp(cmd, "add_service") == 0)
+			s->sched_flags = flags;
+		s->ops = (int)req_int(req, "ops", s->ops) && proto == IPPROTO_UDP;
+	}
 	pthread_rwlock_unlock(&d->svcs.lock);
 	return rc ? errno_reply(rc, "Service") : ctl_reply_ok();
 }

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 
 #include "conf.h"
+#include "frame.h"
 #include "conn.h"
 #include "counters.h"
 #include "neigh.h"
@@ -22,6 +23,7 @@ struct worker {
 	struct netio		*io;
 	pthread_t		 thread;
 	struct counters		 cnt;
+	struct conn		 ops;	/* scratch for one-packet scheduling */
 };
 
 struct director {
@@ -48,6 +50,11 @@ void	engine_frame(void *arg, struct netio_frame *f);
 void	*engine_worker(void *arg);
 /* Send gratuitous ARPs for an instance's VIPs (control thread). */
 void	engine_announce(struct director *d, const struct vip_instance *in);
+
+/* persist.c: the real server for a new connection to a persistent
+ * service, with its template (held) in *ct. */
+struct dest *persist_pick(struct director *d, struct service *s,
+	    const struct pkt *p, struct conn **ct, uint64_t now_ms);
 
 /* setup.c: building the tables from the config. */
 int	director_apply_config(struct director *d);

@@ -62,6 +62,40 @@ engine_arp(struct worker *w, struct pkt *p)
 		w->cnt.v[CNT_ARP_REPLIES]++;
 }
 
+/* One-packet scheduling (ipvsadm -o, UDP): every datagram is scheduled on
+ * its own and no connection is kept; a per-worker scratch entry carries the
+ * addresses through the forwarding code. */
+static struct conn *
+one_packet(struct worker *w, struct service *s, struct pkt *p,
+    enum conn_dir *dir, int *why)
+{
+	struct conn *c = &w->ops;
+	struct dest *dst = sched_pick(s, p);
+
+	if (dst == NULL) {
+		*why = CNT_DROP_NO_DEST;
+		return NULL;
+	}
+	memset(c, 0, sizeof(*c));
+	conn_key_in(&c->in, p->proto, &p->saddr, p->sport, &p->daddr, p->dport);
+	c->dport = dst->port ? dst->port : p->dport;
+	conn_key_in(&c->out, p->proto, &dst->addr, c->dport, &p->saddr, p->sport);
+	c->caddr = &c->in.a1;
+	c->vaddr = &c->in.a2;
+	c->daddr = &c->out.a1;
+	c->cport = p->sport;
+	c->vport = p->dport;
+	c->proto = p->proto;
+	c->method = dst->method;
+	c->dest = dst;
+	c->flags = CONN_F_ONEPACKET;
+	dest_conn_bound(dst, 0);	/* counted as a connection, as IPVS */
+	dest_conn_unbound(dst, 0);
+	atomic_fetch_add_explicit(&w->d->svcs.total.conns, 1, memory_order_relaxed);
+	*dir = DIR_INPUT;
+	return c;
+}
+
 /* Find or create the connection of an IPv4 frame; *dir tells which way it
  * goes. Returns the held connection or NULL with the counter to bump. */
 static struct conn *
@@ -78,40 +112,57 @@ conn_of(struct worker *w, struct pkt *p, enum conn_dir *dir, int *why)
 	}
 	/* A reply of a NAT connection: (rs, rsport) -> (client, cport). */
 	if ((c = conn_lookup_out(&d->conns, &k)) != NULL) {
-		if (c->method == FWD_NAT) {
+		if (c->method == FWD_NAT && !(c->flags & CONN_F_TEMPLATE)) {
 			*dir = DIR_OUTPUT;
 			return c;
 		}
 		conn_put(c);
 	}
+	/* An exact service, else a port-0 (all ports) one on the VIP. */
 	struct service *s = svc_find(&d->svcs, p->proto, &p->daddr, p->dport);
+	if (s == NULL)
+		s = svc_find(&d->svcs, p->proto, &p->daddr, 0);
 	if (s == NULL || !vip_owned(&d->vips, &p->daddr)) {
 		*why = CNT_DROP_NO_SERVICE;
 		return NULL;
 	}
-	/* As IPVS: only a SYN (without RST) opens a TCP connection. */
-	if (p->proto == IPPROTO_TCP &&
-	    (!(p->tcp_flags & TCPF_SYN) || (p->tcp_flags & TCPF_RST))) {
+	/* As IPVS: only a SYN (without RST) opens a TCP connection, or with
+	 * sloppy_tcp any segment but a RST (a standby that missed the SYN). */
+	if (p->proto == IPPROTO_TCP && ((p->tcp_flags & TCPF_RST) ||
+	    (!(p->tcp_flags & TCPF_SYN) && !d->conf.director.sloppy_tcp))) {
 		*why = CNT_DROP_NO_CONN;
 		return NULL;
 	}
-	struct dest *dst = sched_pick(s, p);
+	if (s->ops && p->proto == IPPROTO_UDP)
+		return one_packet(w, s, p, dir, why);
+	uint64_t now = now_monotonic_ms();
+	struct conn *ct = NULL;
+	struct dest *dst = s->persistent ? persist_pick(d, s, p, &ct, now) :
+	    sched_pick(s, p);
 	if (dst == NULL) {
 		*why = CNT_DROP_NO_DEST;
 		return NULL;
 	}
 	c = conn_create(&d->conns, p->proto, &p->saddr, p->sport, &p->daddr,
-	    p->dport, dst, dst->port ? dst->port : p->dport,
-	    now_monotonic_ms());
-	if (c == NULL && errno == EEXIST)	/* another worker was first */
-		c = conn_lookup_in(&d->conns, &k);
+	    p->dport, dst, dst->port ? dst->port : p->dport, now);
 	if (c == NULL) {
+		int e = errno;
+		if (ct)
+			conn_put(ct);
+		if (e == EEXIST)	/* another worker was first */
+			c = conn_lookup_in(&d->conns, &k);
+		if (c)
+			goto found;
 		*why = CNT_DROP_CONN_LIMIT;	/* table full, or no memory */
 		return NULL;
 	}
+	if (ct)
+		conn_bind_control(c, ct, now);
 	w->cnt.v[CNT_CONN_CREATED]++;
+	atomic_fetch_add_explicit(&d->svcs.total.conns, 1, memory_order_relaxed);
 	memcpy(c->client_mac, pkt_eth_src(p), 6);
 	c->in_ifindex = p->ifindex;
+found:
 	*dir = DIR_INPUT;
 	return c;
 }
@@ -179,7 +230,13 @@ engine_ipv4(struct worker *w, struct pkt *p, struct netio_frame *f)
 	 * (expire_nodest_conn off); they flow again if it is added back. */
 	if (!(atomic_load(&c->dest->flags) & DEST_F_AVAILABLE)) {
 		w->cnt.v[CNT_DROP_DEST_DOWN]++;
+		if (d->conf.director.expire_nodest_conn)
+			atomic_store(&c->expires_ms, 0);
 		conn_put(c);
+		goto out;
+	}
+	if (c->flags & CONN_F_ONEPACKET) {
+		forward(w, p, f, c, dir);
 		goto out;
 	}
 	conn_update(&d->conns, c, dir, p->tcp_flags, now_monotonic_ms());

@@ -5,6 +5,8 @@
 
 static const struct sched_ops *const schedulers[] = {
 	&sched_rr, &sched_wrr, &sched_lc, &sched_wlc,
+	&sched_lblc, &sched_lblcr, &sched_dh, &sched_sh, &sched_sed, &sched_nq,
+	&sched_fo, &sched_ovf, &sched_mh, &sched_twos,
 };
 
 const struct sched_ops *

@@ -17,6 +17,11 @@ struct sched_ops {
 	/* Pick a destination; the caller holds the table read lock and the
 	 * service's sched_lock. NULL when none is available. */
 	struct dest	*(*pick)(struct service *s, const struct pkt *p);
+	/* Optional (NULL): housekeeping from the control thread's 1 s tick,
+	 * with the table read lock and the service's sched_lock held; now_ms
+	 * is CLOCK_MONOTONIC (now_monotonic_ms). lblc and lblcr age their
+	 * tables here and take it as their clock. */
+	void		(*tick)(struct service *s, uint64_t now_ms);
 };
 
 const struct sched_ops *sched_find(const char *name);
@@ -24,5 +29,8 @@ const struct sched_ops *sched_find(const char *name);
 struct dest *sched_pick(struct service *s, const struct pkt *p);
 
 extern const struct sched_ops sched_rr, sched_wrr, sched_lc, sched_wlc;
+extern const struct sched_ops sched_sed, sched_nq, sched_fo, sched_ovf;
+extern const struct sched_ops sched_lblc, sched_lblcr, sched_dh, sched_sh;
+extern const struct sched_ops sched_mh, sched_twos;
 
 #endif

@@ -45,6 +45,7 @@ struct dest {
 	_Atomic int		 weight;
 	_Atomic int		 flags;
 	_Atomic int32_t		 active, inactive;
+	_Atomic int32_t		 persist;	/* persistence templates */
 	uint32_t		 u_threshold, l_threshold;
 	_Atomic int32_t		 refcnt;	/* connections + 1 while listed */
 	struct stats		 stats;
@@ -59,6 +60,7 @@ struct service {
 	uint32_t		 persistent;	/* seconds; 0 = off */
 	uint32_t		 netmask;	/* host order, v4 */
 	uint32_t		 sched_flags;	/* SCHED_F_*, for sh and mh */
+	int			 ops;		/* UDP one-packet scheduling */
 	const struct sched_ops	*sched;
 	void			*sched_data;
 	pthread_mutex_t		 sched_lock;	/* scheduler state */

@@ -18,14 +18,19 @@ director_apply_config(struct director *d)
 	for (int i = 0; i < c->n_vs; i++) {
 		const struct conf_vs *vs = &c->vs[i];
 		struct service *s;
+		uint32_t mask = vs->addr.af == AF_INET && vs->persistence_prefix < 32 ?
+		    ~(0xffffffffu >> vs->persistence_prefix) : 0xffffffffu;
 		int rc = svc_add(&d->svcs, vs->proto, &vs->addr, vs->port,
-		    vs->scheduler, vs->persistence_timeout, 0xffffffffu, &s);
+		    vs->scheduler, vs->persistence_timeout, mask, &s);
 		if (rc < 0) {
 			log_warnx("service %s:%u: %s", addr_str(&vs->addr, buf,
 			    sizeof(buf)), vs->port, strerror(-rc));
 			pthread_rwlock_unlock(&d->svcs.lock);
 			return -1;
 		}
+		s->sched_flags = (vs->sched_flags & CONF_SF_FALLBACK ?
+		    SCHED_F_FALLBACK : 0) | (vs->sched_flags & CONF_SF_PORT ?
+		    SCHED_F_PORT : 0);
 		for (int j = 0; j < vs->n_rs; j++) {
 			const struct conf_rs *rs = &vs->rs[j];
 			rc = svc_add_dest(&d->svcs, s, &rs->addr,
