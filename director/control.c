@@ -293,7 +293,9 @@ cmd_service(struct director *d, json_object *req, const char *cmd)
 	uint32_t mask = 0xffffffffu, flags = 0;
 	int rc = 0, has_mask, has_flags;
 
-	if (req_service(req, &proto, &addr, &port) == -1)
+	json_object *sv;
+	if (!json_object_object_get_ex(req, "service", &sv) ||
+	    req_service(sv, &proto, &addr, &port) == -1)
 		return ctl_reply_error("bad or missing service (proto, addr, port)");
 	const char *sched = req_str(req, "scheduler");
 	int64_t persistent = req_int(req, "persistent", 0);

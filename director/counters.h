@@ -34,7 +34,12 @@
 	X(DROP_NO_ROUTE,	"drop_no_route")			\
 	X(DROP_NO_NEIGH,	"drop_no_neighbour")			\
 	X(DROP_BAD_ARP,		"drop_bad_arp")				\
-	X(DROP_TTL,		"drop_ttl")
+	X(DROP_TTL,		"drop_ttl")					\
+	X(DROP_ICMP_QUOTE,	"drop_icmp_bad_quote")			\
+	X(DROP_ICMP_NO_CONN,	"drop_icmp_no_conn")			\
+	X(DROP_ICMP_TYPE,	"drop_icmp_type")				\
+	X(ICMP_ECHO_REPLIES,	"icmp_echo_replies")			\
+	X(ICMP_ERRORS_FWD,	"icmp_errors_forwarded")
 
 enum counter {
 #define X(id, name) CNT_##id,

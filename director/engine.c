@@ -27,8 +27,8 @@ iface_is_ours(const struct director *d, int ifindex)
 
 /* The source MAC of what we send on oif: the virtual MAC of an instance we
  * own there (so switches keep pointing it at us), else the port's own. */
-static void
-source_mac(struct director *d, int oif, uint8_t mac[6])
+void
+engine_source_mac(struct director *d, int oif, uint8_t mac[6])
 {
 	int vrid = vip_vrid_on(&d->vips, oif);
 
@@ -201,7 +201,7 @@ forward(struct worker *w, struct pkt *p, struct netio_frame *f,
 		if (route_out(w, c->daddr, NULL, &oif, mac, &why) == -1)
 			goto drop;
 	}
-	source_mac(d, oif, smac);
+	engine_source_mac(d, oif, smac);
 	xmit_set_l2(p->frame, mac, smac);
 	netio_forward(w->io, f, oif);
 	w->cnt.v[CNT_TX_FRAMES]++;
@@ -275,6 +275,8 @@ engine_frame(void *arg, struct netio_frame *f)
 	p.ifindex = f->ifindex;
 	if (is_arp)
 		engine_arp(w, &p);
+	else if (p.proto == IPPROTO_ICMP)
+		engine_icmp(w, &p, f);
 	else
 		engine_ipv4(w, &p, f);
 }

@@ -5,6 +5,51 @@
 
 #include <netinet/in.h>
 
+/* The datagram an ICMP error quotes: an IPv4 header and at least the
+ * ports of TCP or UDP (RFC 792 guarantees 8 bytes of it). */
+static int
+decode_icmp_quote(struct pkt *p, struct cursor *c)
+{
+	size_t l3 = cur_off(c);
+	const uint8_t *h = cur_take(c, 20);
+
+	if (h == NULL || h[0] >> 4 != 4 || (h[0] & 0xf) < 5)
+		return CNT_DROP_ICMP_QUOTE;
+	size_t ihl = (size_t)(h[0] & 0xf) * 4;
+	if (cur_skip(c, ihl - 20) == -1 || (get_be16(h + 6) & 0x1fff) != 0)
+		return CNT_DROP_ICMP_QUOTE;
+	p->in_proto = h[9];
+	if (p->in_proto != IPPROTO_TCP && p->in_proto != IPPROTO_UDP)
+		return CNT_DROP_ICMP_QUOTE;
+	p->in_l3_off = l3;
+	p->in_l4_off = cur_off(c);
+	p->in_saddr.af = p->in_daddr.af = AF_INET;
+	memcpy(p->in_saddr.bytes, h + 12, 4);
+	memcpy(p->in_daddr.bytes, h + 16, 4);
+	p->in_sport = cur_be16(c);
+	p->in_dport = cur_be16(c);
+	return cur_ok(c) ? 0 : CNT_DROP_ICMP_QUOTE;
+}
+
+static int
+decode_icmp(struct pkt *p, struct cursor *c)
+{
+	size_t start = cur_off(c);
+
+	p->icmp_type = cur_u8(c);
+	p->icmp_code = cur_u8(c);
+	cur_skip(c, 6);			/* checksum, rest of header */
+	if (!cur_ok(c))
+		return CNT_DROP_TRUNC_L4;
+	p->l4_csum_off = start + 2;
+	if (!(p->csum_flags & FRAME_CSUM_VALID) &&
+	    csum_compute(p->frame + start, p->l4_len) != 0)
+		return CNT_DROP_BAD_L4_CSUM;
+	if (icmp_is_error(p->icmp_type))
+		return decode_icmp_quote(p, c);
+	return 0;
+}
+
 static int
 decode_l4(struct pkt *p, struct cursor *c)
 {
@@ -38,6 +83,8 @@ decode_l4(struct pkt *p, struct cursor *c)
 		p->l4_csum_off = l4start + 6;
 		break;
 	}
+	case IPPROTO_ICMP:
+		return decode_icmp(p, c);
 	default:
 		return CNT_DROP_PROTO;
 	}
@@ -106,7 +153,7 @@ decode_ipv4(struct pkt *p, struct cursor *c)
 	int rc = decode_l4(p, &l4c);
 	if (rc)
 		return rc;
-	if (!l4_csum_ok(p))
+	if (p->proto != IPPROTO_ICMP && !l4_csum_ok(p))
 		return CNT_DROP_BAD_L4_CSUM;
 	return 0;
 }

@@ -39,7 +39,24 @@ struct pkt {
 	struct tnd_addr	 saddr, daddr;
 	uint16_t	 sport, dport;
 	size_t		 l4_csum_off;	/* offset of the L4 checksum field */
+	uint8_t		 icmp_type, icmp_code;
+	/* An ICMP error's quoted datagram: its IP header and ports. */
+	size_t		 in_l3_off, in_l4_off;
+	uint8_t		 in_proto;
+	struct tnd_addr	 in_saddr, in_daddr;
+	uint16_t	 in_sport, in_dport;
 };
+
+#define ICMP_ECHOREPLY_	0
+#define ICMP_UNREACH_	3
+#define ICMP_ECHO_	8
+
+/* Is this ICMP type an error that quotes a datagram? */
+static inline int
+icmp_is_error(uint8_t type)
+{
+	return type == 3 || type == 4 || type == 11 || type == 12;
+}
 
 struct arp {
 	uint16_t	 op;

@@ -183,6 +183,54 @@ test_held_entry_survives_expiry(void **state)
 	env_free(&e);
 }
 
+static void
+test_template_lifetime(void **state)
+{
+	struct env e;
+
+	env_init(&e, FWD_DR, 10);
+	struct conn *ct = conn_create_template(&e.conns, IPPROTO_TCP, &e.client,
+	    &e.vip, 80, e.d, 5, 0);
+	assert_non_null(ct);
+	assert_true(ct->flags & CONN_F_TEMPLATE);
+	assert_int_equal(atomic_load(&e.d->persist), 1);
+	assert_int_equal(atomic_load(&e.d->inactive), 0);	/* not a conn */
+	struct conn *c = open_conn(&e, 40100, 1000);
+	conn_bind_control(c, ct, 1000);		/* hands over our hold on ct */
+	conn_update(&e.conns, c, DIR_INPUT, TCPF_SYN, 1000);
+	conn_put(c);
+	/* Past the template's 5 s but the connection (SYN_RECV, 60 s) lives:
+	 * the template stays. */
+	assert_int_equal(conn_expire(&e.conns, 7000), 0);
+	/* The connection goes, then the template. */
+	assert_int_equal(conn_expire(&e.conns, 62000), 1);
+	assert_int_equal(atomic_load(&ct->n_control), 0);
+	assert_int_equal(conn_expire(&e.conns, 62000), 1);
+	assert_int_equal(atomic_load(&e.d->persist), 0);
+	assert_int_equal(atomic_load(&e.conns.count), 0);
+	env_free(&e);
+}
+
+static void
+test_flush_with_templates(void **state)
+{
+	struct env e;
+
+	env_init(&e, FWD_NAT, 100);
+	for (uint16_t i = 0; i < 20; i++) {
+		struct tnd_addr cl = e.client;
+		cl.bytes[3] = (uint8_t)(10 + i);
+		struct conn *ct = conn_create_template(&e.conns, IPPROTO_TCP,
+		    &cl, &e.vip, 80, e.d, 300, 0);
+		struct conn *c = conn_create(&e.conns, IPPROTO_TCP, &cl, 1000,
+		    &e.vip, 80, e.d, 8080, 0);
+		conn_bind_control(c, ct, 0);
+		conn_put(c);
+	}
+	assert_int_equal(atomic_load(&e.conns.count), 40);
+	env_free(&e);	/* flush: conns first, then templates (ASan checks) */
+}
+
 int
 main(void)
 {
@@ -193,6 +241,8 @@ main(void)
 		cmocka_unit_test(test_lookup_and_duplicate),
 		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_held_entry_survives_expiry),
+		cmocka_unit_test(test_template_lifetime),
+		cmocka_unit_test(test_flush_with_templates),
 	};
 	return cmocka_run_group_tests_name("conn", tests, NULL, NULL);
 }

@@ -1,0 +1,158 @@
+/* ICMP at the director, as IPVS does it (ip_vs_in_icmp, ip_vs_out_icmp):
+ * errors that concern a connection (fragmentation needed, port
+ * unreachable, time exceeded) go to the real server (DR) or are translated
+ * together with the datagram they quote (NAT), and echo requests to an
+ * owned VIP are answered. */
+#include "director.h"
+#include "csum.h"
+#include "cursor.h"
+#include "xmit.h"
+
+#include <netinet/in.h>
+#include <string.h>
+
+static void
+icmp_fix_checksum(struct pkt *p)
+{
+	uint8_t *icmp = p->frame + p->l4_off;
+
+	put_be16(icmp + 2, 0);
+	put_be16(icmp + 2, csum_compute(icmp, p->l4_len));
+}
+
+/* Rewrite one address (and port) of the quoted datagram: src when
+ * which == 0, dst when 1. Its own L4 checksum cannot be fixed (the quote
+ * is truncated) and is left alone, as IPVS does. */
+static void
+quote_rewrite(struct pkt *p, int which, const struct tnd_addr *a,
+    uint16_t port)
+{
+	uint8_t *ip = p->frame + p->in_l3_off;
+	uint8_t *addr = ip + (which ? 16 : 12);
+
+	csum_replace4(ip + 10, get_be32(addr), get_be32(a->bytes));
+	memcpy(addr, a->bytes, 4);
+	put_be16(p->frame + p->in_l4_off + (which ? 2 : 0), port);
+}
+
+static void
+outer_rewrite(struct pkt *p, int which, const struct tnd_addr *a)
+{
+	uint8_t *ip = p->frame + p->l3_off;
+	uint8_t *addr = ip + (which ? 16 : 12);
+
+	csum_replace4(ip + 10, get_be32(addr), get_be32(a->bytes));
+	memcpy(addr, a->bytes, 4);
+}
+
+static int
+send_to(struct worker *w, struct pkt *p, struct netio_frame *f,
+    const struct tnd_addr *to, const struct conn *c)
+{
+	uint8_t mac[6], smac[6];
+	int oif = 0;
+
+	if (l2_next_hop(&w->d->l2, to, &oif, mac) == -1) {
+		if (c == NULL || c->in_ifindex == 0) {
+			w->cnt.v[oif ? CNT_DROP_NO_NEIGH : CNT_DROP_NO_ROUTE]++;
+			return -1;
+		}
+		oif = c->in_ifindex;
+		memcpy(mac, c->client_mac, 6);
+	}
+	engine_source_mac(w->d, oif, smac);
+	xmit_set_l2(p->frame, mac, smac);
+	netio_forward(w->io, f, oif);
+	w->cnt.v[CNT_TX_FRAMES]++;
+	return 0;
+}
+
+/* An error about a datagram we sent to a client from VIP:vport (NAT
+ * output) or forwarded to it (DR): the quote's destination is the client. */
+static int
+error_inbound(struct worker *w, struct pkt *p, struct netio_frame *f)
+{
+	struct conn_key k;
+	struct conn *c;
+
+	conn_key_in(&k, p->in_proto, &p->in_daddr, p->in_dport, &p->in_saddr,
+	    p->in_sport);
+	if ((c = conn_lookup_in(&w->d->conns, &k)) == NULL)
+		return -1;
+	if (c->method == FWD_NAT) {
+		outer_rewrite(p, 1, c->daddr);
+		quote_rewrite(p, 0, c->daddr, c->dport);
+		icmp_fix_checksum(p);
+	}
+	if (send_to(w, p, f, c->daddr, NULL) == 0)
+		w->cnt.v[CNT_ICMP_ERRORS_FWD]++;
+	conn_put(c);
+	return 0;
+}
+
+/* An error a real server sends about a datagram from the client (NAT):
+ * the quote runs client -> real server; the client must see the VIP. */
+static int
+error_outbound(struct worker *w, struct pkt *p, struct netio_frame *f)
+{
+	struct conn_key k;
+	struct conn *c;
+
+	conn_key_in(&k, p->in_proto, &p->in_daddr, p->in_dport, &p->in_saddr,
+	    p->in_sport);
+	if ((c = conn_lookup_out(&w->d->conns, &k)) == NULL)
+		return -1;
+	if (c->method != FWD_NAT || (c->flags & CONN_F_TEMPLATE)) {
+		conn_put(c);
+		return -1;
+	}
+	outer_rewrite(p, 0, c->vaddr);
+	quote_rewrite(p, 1, c->vaddr, c->vport);
+	icmp_fix_checksum(p);
+	if (send_to(w, p, f, c->caddr, c) == 0)
+		w->cnt.v[CNT_ICMP_ERRORS_FWD]++;
+	conn_put(c);
+	return 0;
+}
+
+static void
+echo_reply(struct worker *w, struct pkt *p, struct netio_frame *f)
+{
+	uint8_t *ip = p->frame + p->l3_off, *icmp = p->frame + p->l4_off;
+	uint8_t mac[6], smac[6];
+	uint8_t tmp[4];
+
+	memcpy(tmp, ip + 12, 4);		/* swapping keeps the sum */
+	memcpy(ip + 12, ip + 16, 4);
+	memcpy(ip + 16, tmp, 4);
+	csum_replace2(ip + 10, get_be16(ip + 8), (uint16_t)(64 << 8 | ip[9]));
+	ip[8] = 64;
+	csum_replace2(icmp + 2, get_be16(icmp), (uint16_t)(ICMP_ECHOREPLY_ << 8 |
+	    icmp[1]));
+	icmp[0] = ICMP_ECHOREPLY_;
+	memcpy(mac, pkt_eth_src(p), 6);
+	engine_source_mac(w->d, p->ifindex, smac);
+	xmit_set_l2(p->frame, mac, smac);
+	netio_forward(w->io, f, p->ifindex);
+	w->cnt.v[CNT_ICMP_ECHO_REPLIES]++;
+}
+
+void
+engine_icmp(struct worker *w, struct pkt *p, struct netio_frame *f)
+{
+	if (p->icmp_type == ICMP_ECHO_) {
+		if (vip_owned(&w->d->vips, &p->daddr))
+			echo_reply(w, p, f);
+		else
+			w->cnt.v[CNT_DROP_NO_SERVICE]++;
+		return;
+	}
+	if (!icmp_is_error(p->icmp_type)) {
+		w->cnt.v[CNT_DROP_ICMP_TYPE]++;
+		return;
+	}
+	pthread_rwlock_rdlock(&w->d->svcs.lock);
+	if (error_inbound(w, p, f) == -1 && error_outbound(w, p, f) == -1)
+		w->cnt.v[CNT_DROP_ICMP_NO_CONN]++;
+	pthread_rwlock_unlock(&w->d->svcs.lock);
+}
