@@ -32,6 +32,7 @@ conn_table_init(struct conn_table *t, uint32_t max)
 	t->mask = size - 1;
 	t->nlocks = size < 1024 ? size : 1024;
 	t->max = max;
+	t->half_open_max = max / 4 > 1024 ? max / 4 : 1024;
 	proto_timeouts_default(&t->timeouts);
 	if (getrandom(&t->seed, sizeof(t->seed), 0) != sizeof(t->seed))
 		t->seed = (uint32_t)time(NULL);
@@ -172,7 +173,19 @@ conn_new(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
     int template)
 {
 	struct conn *c, *x;
+	int half = !template && proto == IPPROTO_TCP;
 
+	if (half) {
+		uint32_t n = (uint32_t)atomic_load(&d->svc->half_open);
+		/* Past half the bound the service is under a SYN flood: its
+		 * half-open entries age fast for a while (see due_ms). */
+		if (n >= t->half_open_max / 2)
+			atomic_store(&d->svc->flood_until_ms, now_ms + FLOOD_HOLD_MS);
+		if (n >= t->half_open_max) {
+			errno = EAGAIN;
+			return NULL;
+		}
+	}
 	if (atomic_fetch_add(&t->count, 1) >= t->max) {
 		atomic_fetch_sub(&t->count, 1);
 		errno = EBUSY;
@@ -218,6 +231,10 @@ conn_new(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
 		return NULL;
 	}
 	dest_hold(d);
+	if (half) {
+		c->flags |= CONN_F_HALFOPEN;
+		atomic_fetch_add(&d->svc->half_open, 1);
+	}
 	if (template)
 		atomic_fetch_add(&d->persist, 1);
 	else
@@ -261,7 +278,7 @@ conn_bind_control(struct conn *c, struct conn *ct, uint64_t now_ms)
 
 static void
 tcp_transition(struct conn_table *t, struct conn *c, enum conn_dir dir,
-    uint8_t flags)
+    uint8_t flags, uint64_t now_ms)
 {
 	/* IPVS set_tcp_state: input-only until the first output packet. */
 	if (c->flags & CONN_F_NOOUTPUT) {
@@ -285,6 +302,17 @@ tcp_transition(struct conn_table *t, struct conn *c, enum conn_dir dir,
 	}
 	c->state = (uint8_t)ns;
 	c->timeout = t->timeouts.tcp[ns];
+	if (c->flags & CONN_F_HALFOPEN) {
+		struct service *s = c->dest->svc;
+		if (ns == TCP_S_ESTABLISHED) {
+			c->flags &= (uint16_t)~CONN_F_HALFOPEN;
+			atomic_fetch_sub(&s->half_open, 1);
+		} else if (now_ms < atomic_load(&s->flood_until_ms) &&
+		    c->timeout > HALFOPEN_FAST_TIMEOUT) {
+			/* Under a SYN flood half-open entries age fast. */
+			c->timeout = HALFOPEN_FAST_TIMEOUT;
+		}
+	}
 }
 
 void
@@ -293,7 +321,7 @@ conn_update(struct conn_table *t, struct conn *c, enum conn_dir dir,
 {
 	pthread_spin_lock(&c->lock);
 	if (c->proto == IPPROTO_TCP)
-		tcp_transition(t, c, dir, tcp_flags);
+		tcp_transition(t, c, dir, tcp_flags, now_ms);
 	else
 		c->timeout = t->timeouts.udp[UDP_S_NORMAL];
 	conn_set_expiry(c, now_ms);
@@ -310,6 +338,8 @@ conn_free(struct conn_table *t, struct conn *c)
 		dest_conn_unbound(c->dest, !(c->flags & CONN_F_INACTIVE));
 		dest_put(c->dest);
 	}
+	if (c->flags & CONN_F_HALFOPEN)
+		atomic_fetch_sub(&c->dest->svc->half_open, 1);
 	if (c->control) {
 		atomic_fetch_sub(&c->control->n_control, 1);
 		conn_put(c->control);
@@ -334,6 +364,19 @@ unlink_out(struct conn_table *t, struct conn *c)
 
 enum sweep { SWEEP_EXPIRED, SWEEP_CONNS, SWEEP_ALL };
 
+/* When an entry is due: its expiry, or for a half-open connection of a
+ * service under a SYN flood, 3 s after its last packet. */
+static uint64_t
+due_ms(const struct conn *c, uint64_t now_ms)
+{
+	uint64_t exp = atomic_load(&c->expires_ms);
+
+	if ((c->flags & CONN_F_HALFOPEN) && c->timeout > HALFOPEN_FAST_TIMEOUT &&
+	    now_ms < atomic_load(&c->dest->svc->flood_until_ms))
+		exp -= (uint64_t)(c->timeout - HALFOPEN_FAST_TIMEOUT) * 1000;
+	return exp;
+}
+
 /* Sweep one input bucket: expired idle entries, or (shutdown) every
  * connection and then every template, so that no connection outlives the
  * template it refers to. */
@@ -354,7 +397,7 @@ sweep_bucket(struct conn_table *t, uint32_t b, uint64_t now_ms, enum sweep how)
 		}
 		/* A template stays while it controls connections (IPVS
 		 * re-arms its timer instead). */
-		if (!force && (atomic_load(&c->expires_ms) > now_ms ||
+		if (!force && (due_ms(c, now_ms) > now_ms ||
 		    atomic_load(&c->refcnt) > 0 ||
 		    atomic_load(&c->n_control) > 0)) {
 			pp = &c->in_next;

@@ -18,6 +18,10 @@
 #define CONN_F_SYNCED		0x0004	/* installed by connection sync */
 #define CONN_F_TEMPLATE		0x0008	/* a persistence template */
 #define CONN_F_ONEPACKET	0x0010	/* UDP one-packet: never in the table */
+#define CONN_F_HALFOPEN		0x0020	/* TCP, not yet established */
+
+#define HALFOPEN_FAST_TIMEOUT	3	/* seconds, under a SYN flood */
+#define FLOOD_HOLD_MS		10000	/* defence stays on this long */
 
 struct conn_key {
 	uint8_t		 proto;
@@ -51,6 +55,7 @@ struct conn_table {
 	uint32_t		 size, mask, nlocks;
 	uint32_t		 seed;
 	uint32_t		 max;
+	uint32_t		 half_open_max;	/* per service */
 	_Atomic uint32_t	 count;
 	struct proto_timeouts	 timeouts;
 };
@@ -68,8 +73,9 @@ struct conn *conn_lookup_out(struct conn_table *t, const struct conn_key *k);
 void	conn_put(struct conn *c);
 
 /* Create a connection bound to d (held), inserted in both tables and
- * returned held. NULL with errno EBUSY at conn_max, EEXIST if a racing
- * worker created the same one, ENOMEM. */
+ * returned held. NULL with errno EBUSY at conn_max, EAGAIN when d's service
+ * holds half_open_max half-open TCP connections, EEXIST if a racing worker
+ * created the same one, ENOMEM. */
 struct conn *conn_create(struct conn_table *t, uint8_t proto,
 	    const struct tnd_addr *caddr, uint16_t cport,
 	    const struct tnd_addr *vaddr, uint16_t vport, struct dest *d,

@@ -31,6 +31,7 @@
 	X(DROP_NO_DEST,		"drop_no_dest")				\
 	X(DROP_DEST_DOWN,	"drop_dest_unavailable")		\
 	X(DROP_CONN_LIMIT,	"drop_conn_limit")			\
+	X(DROP_SYN_FLOOD,	"drop_syn_flood")			\
 	X(DROP_NO_ROUTE,	"drop_no_route")			\
 	X(DROP_NO_NEIGH,	"drop_no_neighbour")			\
 	X(DROP_BAD_ARP,		"drop_bad_arp")				\
@@ -39,6 +40,9 @@
 	X(DROP_ICMP_NO_CONN,	"drop_icmp_no_conn")			\
 	X(DROP_ICMP_TYPE,	"drop_icmp_type")				\
 	X(ICMP_ECHO_REPLIES,	"icmp_echo_replies")			\
+	X(DROP_IPV6_EXT,	"drop_ipv6_ext_header")			\
+	X(DROP_BAD_ND,		"drop_bad_nd")				\
+	X(ND_ADVERTS,		"nd_advertisements")			\
 	X(ICMP_ERRORS_FWD,	"icmp_errors_forwarded")
 
 enum counter {

@@ -49,7 +49,7 @@ struct director {
 void	engine_frame(void *arg, struct netio_frame *f);
 void	*engine_worker(void *arg);
 /* The source MAC for frames sent on oif. */
-void	engine_source_mac(struct director *d, int oif, uint8_t mac[6]);
+void	engine_source_mac(struct director *d, int oif, int af, uint8_t mac[6]);
 /* icmp.c: ICMP errors for connections and echo requests to owned VIPs. */
 void	engine_icmp(struct worker *w, struct pkt *p, struct netio_frame *f);
 /* Send gratuitous ARPs for an instance's VIPs (control thread). */

@@ -28,12 +28,12 @@ iface_is_ours(const struct director *d, int ifindex)
 /* The source MAC of what we send on oif: the virtual MAC of an instance we
  * own there (so switches keep pointing it at us), else the port's own. */
 void
-engine_source_mac(struct director *d, int oif, uint8_t mac[6])
+engine_source_mac(struct director *d, int oif, int af, uint8_t mac[6])
 {
 	int vrid = vip_vrid_on(&d->vips, oif);
 
 	if (vrid > 0)
-		vip_mac(vrid, AF_INET, mac);
+		vip_mac(vrid, af, mac);
 	else if (l2_link_mac(&d->l2, oif, mac) == -1)
 		memset(mac, 0, 6);
 }
@@ -96,6 +96,37 @@ one_packet(struct worker *w, struct service *s, struct pkt *p,
 	return c;
 }
 
+/* A neighbour solicitation for an owned IPv6 VIP: advertise the IPv6
+ * virtual MAC 00:00:5e:00:02:VRID. */
+static void
+engine_nd(struct worker *w, struct pkt *p)
+{
+	static const uint8_t all_nodes_ip[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	static const uint8_t unspec[16];
+	struct tnd_addr target = { .af = AF_INET6 };
+	struct nd_ns ns;
+	uint8_t out[ND_FRAME_LEN], vmac[6];
+	int vrid, rc;
+
+	if ((rc = frame_decode_ns(p, &ns)) != 0) {
+		w->cnt.v[rc]++;
+		return;
+	}
+	memcpy(target.bytes, ns.target, 16);
+	if (!vip_owns_addr(&w->d->vips, p->ifindex, &target, &vrid))
+		return;
+	vip_mac(vrid, AF_INET6, vmac);
+	if (memcmp(p->saddr.bytes, unspec, 16) == 0)	/* DAD: to all nodes */
+		xmit_nd_advert(out, vmac, ns.target, all_nodes_mac,
+		    all_nodes_ip, 0);
+	else
+		xmit_nd_advert(out, vmac, ns.target, ns.has_sll ? ns.sll :
+		    pkt_eth_src(p), p->saddr.bytes, 1);
+	if (netio_send(w->io, out, sizeof(out), p->ifindex) == 0)
+		w->cnt.v[CNT_ND_ADVERTS]++;
+}
+
 /* Find or create the connection of an IPv4 frame; *dir tells which way it
  * goes. Returns the held connection or NULL with the counter to bump. */
 static struct conn *
@@ -153,7 +184,8 @@ conn_of(struct worker *w, struct pkt *p, enum conn_dir *dir, int *why)
 			c = conn_lookup_in(&d->conns, &k);
 		if (c)
 			goto found;
-		*why = CNT_DROP_CONN_LIMIT;	/* table full, or no memory */
+		*why = e == EAGAIN ? CNT_DROP_SYN_FLOOD :
+		    CNT_DROP_CONN_LIMIT;	/* table full, or no memory */
 		return NULL;
 	}
 	if (ct)
@@ -201,7 +233,7 @@ forward(struct worker *w, struct pkt *p, struct netio_frame *f,
 		if (route_out(w, c->daddr, NULL, &oif, mac, &why) == -1)
 			goto drop;
 	}
-	engine_source_mac(d, oif, smac);
+	engine_source_mac(d, oif, p->saddr.af, smac);
 	xmit_set_l2(p->frame, mac, smac);
 	netio_forward(w->io, f, oif);
 	w->cnt.v[CNT_TX_FRAMES]++;
@@ -261,21 +293,28 @@ engine_frame(void *arg, struct netio_frame *f)
 		w->cnt.v[CNT_DROP_TRUNC_ETH]++;
 		return;
 	}
-	/* Only frames to a virtual MAC we own on this port are ours; ARP is
-	 * looked at for requests about our VIPs. */
+	/* Only frames to a virtual MAC we own on this port are ours; ARP and
+	 * solicited-node multicast are looked at for questions about our
+	 * VIPs, and otherwise ignored. */
 	int is_arp = f->data[12] == 0x08 && f->data[13] == 0x06;
-	if (!is_arp && !vip_owns_mac(&d->vips, f->ifindex, f->data)) {
+	int is_mcast = f->data[0] == 0x33 && f->data[1] == 0x33;
+	if (!is_arp && !is_mcast && !vip_owns_mac(&d->vips, f->ifindex, f->data)) {
 		w->cnt.v[CNT_DROP_NOT_OURS]++;
 		return;
 	}
 	if ((rc = frame_decode(&p, f->data, f->len, f->csum_flags)) != 0) {
-		w->cnt.v[rc]++;
+		if (!is_mcast)
+			w->cnt.v[rc]++;
 		return;
 	}
 	p.ifindex = f->ifindex;
 	if (is_arp)
 		engine_arp(w, &p);
-	else if (p.proto == IPPROTO_ICMP)
+	else if (p.proto == IPPROTO_ICMPV6 && p.icmp_type == ND_NS_)
+		engine_nd(w, &p);
+	else if (is_mcast)
+		return;
+	else if (pkt_is_icmp(&p))
 		engine_icmp(w, &p, f);
 	else
 		engine_ipv4(w, &p, f);
@@ -298,7 +337,9 @@ engine_worker(void *arg)
 void
 engine_announce(struct director *d, const struct vip_instance *in)
 {
-	uint8_t frame[ARP_FRAME_LEN], vmac[6];
+	static const uint8_t all_nodes_ip[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	uint8_t frame[ND_FRAME_LEN], vmac[6];
 	struct sockaddr_ll sll;
 	int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 
@@ -306,19 +347,25 @@ engine_announce(struct director *d, const struct vip_instance *in)
 		log_warn("announce: socket");
 		return;
 	}
-	vip_mac(in->vrid, AF_INET, vmac);
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
 	sll.sll_ifindex = in->ifindex;
 	sll.sll_halen = 6;
 	memset(sll.sll_addr, 0xff, 6);
 	for (int i = 0; i < in->n_vips; i++) {
-		if (in->vips[i].addr.af != AF_INET)
-			continue;
-		xmit_garp(frame, vmac, in->vips[i].addr.bytes);
-		if (sendto(fd, frame, sizeof(frame), 0, (struct sockaddr *)&sll,
+		size_t len;
+		if (in->vips[i].addr.af == AF_INET) {
+			vip_mac(in->vrid, AF_INET, vmac);
+			len = xmit_garp(frame, vmac, in->vips[i].addr.bytes);
+		} else {
+			/* An unsolicited NA to all nodes (RFC 4861 7.2.6). */
+			vip_mac(in->vrid, AF_INET6, vmac);
+			len = xmit_nd_advert(frame, vmac, in->vips[i].addr.bytes,
+			    all_nodes_mac, all_nodes_ip, 0);
+		}
+		if (sendto(fd, frame, len, 0, (struct sockaddr *)&sll,
 		    sizeof(sll)) == -1)
-			log_warn("announce: gratuitous ARP on %s", in->ifname);
+			log_warn("announce: gratuitous ARP/NA on %s", in->ifname);
 	}
 	close(fd);
 }

@@ -8,8 +8,33 @@
 /* The datagram an ICMP error quotes: an IPv4 header and at least the
  * ports of TCP or UDP (RFC 792 guarantees 8 bytes of it). */
 static int
+decode_icmp_quote6(struct pkt *p, struct cursor *c)
+{
+	size_t l3 = cur_off(c);
+	const uint8_t *h = cur_take(c, 40);
+
+	/* Only a quote whose next header is TCP or UDP right away: that is
+	 * what the connections we forward send. */
+	if (h == NULL || h[0] >> 4 != 6 ||
+	    (h[6] != IPPROTO_TCP && h[6] != IPPROTO_UDP))
+		return CNT_DROP_ICMP_QUOTE;
+	p->in_proto = h[6];
+	p->in_l3_off = l3;
+	p->in_l4_off = cur_off(c);
+	p->in_saddr.af = p->in_daddr.af = AF_INET6;
+	memcpy(p->in_saddr.bytes, h + 8, 16);
+	memcpy(p->in_daddr.bytes, h + 24, 16);
+	p->in_sport = cur_be16(c);
+	p->in_dport = cur_be16(c);
+	return cur_ok(c) ? 0 : CNT_DROP_ICMP_QUOTE;
+}
+
+static int
 decode_icmp_quote(struct pkt *p, struct cursor *c)
 {
+	if (p->saddr.af == AF_INET6)
+		return decode_icmp_quote6(p, c);
+
 	size_t l3 = cur_off(c);
 	const uint8_t *h = cur_take(c, 20);
 
@@ -42,16 +67,20 @@ decode_icmp(struct pkt *p, struct cursor *c)
 	if (!cur_ok(c))
 		return CNT_DROP_TRUNC_L4;
 	p->l4_csum_off = start + 2;
-	if (!(p->csum_flags & FRAME_CSUM_VALID) &&
-	    csum_compute(p->frame + start, p->l4_len) != 0)
+	if (p->proto == IPPROTO_ICMPV6) {
+		if (!frame_l4_csum_ok(p))
+			return CNT_DROP_BAD_L4_CSUM;
+	} else if (!(p->csum_flags & FRAME_CSUM_VALID) &&
+	    csum_compute(p->frame + start, p->l4_len) != 0) {
 		return CNT_DROP_BAD_L4_CSUM;
-	if (icmp_is_error(p->icmp_type))
+	}
+	if (icmp_is_error_af(p->saddr.af, p->icmp_type))
 		return decode_icmp_quote(p, c);
 	return 0;
 }
 
-static int
-decode_l4(struct pkt *p, struct cursor *c)
+int
+frame_decode_l4(struct pkt *p, struct cursor *c)
 {
 	size_t l4start = cur_off(c);
 
@@ -84,6 +113,7 @@ decode_l4(struct pkt *p, struct cursor *c)
 		break;
 	}
 	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
 		return decode_icmp(p, c);
 	default:
 		return CNT_DROP_PROTO;
@@ -91,18 +121,24 @@ decode_l4(struct pkt *p, struct cursor *c)
 	return 0;
 }
 
-static int
-l4_csum_ok(const struct pkt *p)
+int
+frame_l4_csum_ok(const struct pkt *p)
 {
 	uint32_t sum;
 
 	if (p->csum_flags & (FRAME_CSUM_PARTIAL | FRAME_CSUM_VALID))
 		return 1;
-	if (p->proto == IPPROTO_UDP &&
-	    get_be16(p->frame + p->l4_csum_off) == 0)
-		return 1;	/* UDP over IPv4 without a checksum */
-	sum = csum_pseudo_v4(p->saddr.bytes, p->daddr.bytes, p->proto,
-	    (uint16_t)p->l4_len);
+	if (p->saddr.af == AF_INET6) {
+		/* IPv6 has no UDP without a checksum (RFC 8200 8.1). */
+		sum = csum_pseudo_v6(p->saddr.bytes, p->daddr.bytes, p->proto,
+		    (uint32_t)p->l4_len);
+	} else {
+		if (p->proto == IPPROTO_UDP &&
+		    get_be16(p->frame + p->l4_csum_off) == 0)
+			return 1;	/* UDP over IPv4 without a checksum */
+		sum = csum_pseudo_v4(p->saddr.bytes, p->daddr.bytes, p->proto,
+		    (uint16_t)p->l4_len);
+	}
 	sum = csum_add(sum, p->frame + p->l4_off, p->l4_len);
 	return csum_fold(sum) == 0xffff;
 }
@@ -150,10 +186,10 @@ decode_ipv4(struct pkt *p, struct cursor *c)
 	struct cursor l4c;
 	cur_init(&l4c, p->frame, l3 + tot);
 	cur_skip(&l4c, l3 + ihl);
-	int rc = decode_l4(p, &l4c);
+	int rc = frame_decode_l4(p, &l4c);
 	if (rc)
 		return rc;
-	if (p->proto != IPPROTO_ICMP && !l4_csum_ok(p))
+	if (p->proto != IPPROTO_ICMP && !frame_l4_csum_ok(p))
 		return CNT_DROP_BAD_L4_CSUM;
 	return 0;
 }
@@ -179,6 +215,8 @@ frame_decode(struct pkt *p, uint8_t *frame, size_t len, int csum_flags)
 		return 0;
 	case ETHERTYPE_IPV4:
 		return decode_ipv4(p, &c);
+	case ETHERTYPE_IPV6:
+		return frame_decode_ipv6(p, &c);
 	default:
 		return CNT_DROP_ETHERTYPE;
 	}

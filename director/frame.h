@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "addr.h"
 #include "counters.h"
@@ -50,13 +51,41 @@ struct pkt {
 #define ICMP_ECHOREPLY_	0
 #define ICMP_UNREACH_	3
 #define ICMP_ECHO_	8
+#define ICMP6_ECHO_	128
+#define ICMP6_ECHOREPLY_ 129
+#define ND_NS_		135
+#define ND_NA_		136
 
-/* Is this ICMP type an error that quotes a datagram? */
+#define IPV6_EXT_MAX	8	/* extension headers we walk before giving up */
+
+/* Is this ICMP (af AF_INET) or ICMPv6 type an error that quotes a
+ * datagram? */
+static inline int
+icmp_is_error_af(int af, uint8_t type)
+{
+	if (af == AF_INET6)
+		return type >= 1 && type <= 4;
+	return type == 3 || type == 4 || type == 11 || type == 12;
+}
+
 static inline int
 icmp_is_error(uint8_t type)
 {
-	return type == 3 || type == 4 || type == 11 || type == 12;
+	return icmp_is_error_af(AF_INET, type);
 }
+
+static inline int
+pkt_is_icmp(const struct pkt *p)
+{
+	return p->proto == IPPROTO_ICMP || p->proto == IPPROTO_ICMPV6;
+}
+
+/* A neighbour solicitation's target and source link-layer address. */
+struct nd_ns {
+	uint8_t		 target[16];
+	uint8_t		 sll[6];
+	int		 has_sll;
+};
 
 struct arp {
 	uint16_t	 op;
@@ -67,6 +96,17 @@ struct arp {
 /* Decode the Ethernet header and, for IPv4, the IP and L4 headers. Returns
  * 0, or the counter (a CNT_DROP_*) naming why the frame is refused. */
 int	frame_decode(struct pkt *p, uint8_t *frame, size_t len, int csum_flags);
+/* Decode a neighbour solicitation (an ICMPv6 frame frame_decode accepted
+ * with icmp_type ND_NS_). */
+int	frame_decode_ns(const struct pkt *p, struct nd_ns *ns);
+
+/* Shared by frame.c and frame6.c: the L4 header at the cursor, its
+ * checksum, and the IPv6 header with its extension headers. */
+struct cursor;
+int	frame_decode_l4(struct pkt *p, struct cursor *c);
+int	frame_l4_csum_ok(const struct pkt *p);
+int	frame_decode_ipv6(struct pkt *p, struct cursor *c);
+
 /* Decode the ARP payload of a frame frame_decode accepted as ARP. */
 int	frame_decode_arp(const struct pkt *p, struct arp *a);
 

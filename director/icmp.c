@@ -15,34 +15,46 @@ static void
 icmp_fix_checksum(struct pkt *p)
 {
 	uint8_t *icmp = p->frame + p->l4_off;
+	uint32_t sum = 0;
 
 	put_be16(icmp + 2, 0);
-	put_be16(icmp + 2, csum_compute(icmp, p->l4_len));
+	if (p->saddr.af == AF_INET6)	/* ICMPv6 covers a pseudo header */
+		sum = csum_pseudo_v6(p->saddr.bytes, p->daddr.bytes,
+		    IPPROTO_ICMPV6, (uint32_t)p->l4_len);
+	put_be16(icmp + 2, (uint16_t)~csum_fold(csum_add(sum, icmp, p->l4_len)));
 }
 
 /* Rewrite one address (and port) of the quoted datagram: src when
  * which == 0, dst when 1. Its own L4 checksum cannot be fixed (the quote
  * is truncated) and is left alone, as IPVS does. */
 static void
+addr_rewrite(uint8_t *ip, int which, const struct tnd_addr *a)
+{
+	if (a->af == AF_INET6) {		/* no header checksum */
+		memcpy(ip + (which ? 24 : 8), a->bytes, 16);
+		return;
+	}
+	uint8_t *addr = ip + (which ? 16 : 12);
+	csum_replace4(ip + 10, get_be32(addr), get_be32(a->bytes));
+	memcpy(addr, a->bytes, 4);
+}
+
+static void
 quote_rewrite(struct pkt *p, int which, const struct tnd_addr *a,
     uint16_t port)
 {
-	uint8_t *ip = p->frame + p->in_l3_off;
-	uint8_t *addr = ip + (which ? 16 : 12);
-
-	csum_replace4(ip + 10, get_be32(addr), get_be32(a->bytes));
-	memcpy(addr, a->bytes, 4);
+	addr_rewrite(p->frame + p->in_l3_off, which, a);
 	put_be16(p->frame + p->in_l4_off + (which ? 2 : 0), port);
 }
 
 static void
 outer_rewrite(struct pkt *p, int which, const struct tnd_addr *a)
 {
-	uint8_t *ip = p->frame + p->l3_off;
-	uint8_t *addr = ip + (which ? 16 : 12);
-
-	csum_replace4(ip + 10, get_be32(addr), get_be32(a->bytes));
-	memcpy(addr, a->bytes, 4);
+	addr_rewrite(p->frame + p->l3_off, which, a);
+	if (which)
+		p->daddr = *a;
+	else
+		p->saddr = *a;
 }
 
 static int
@@ -60,7 +72,7 @@ send_to(struct worker *w, struct pkt *p, struct netio_frame *f,
 		oif = c->in_ifindex;
 		memcpy(mac, c->client_mac, 6);
 	}
-	engine_source_mac(w->d, oif, smac);
+	engine_source_mac(w->d, oif, p->saddr.af, smac);
 	xmit_set_l2(p->frame, mac, smac);
 	netio_forward(w->io, f, oif);
 	w->cnt.v[CNT_TX_FRAMES]++;
@@ -120,18 +132,27 @@ echo_reply(struct worker *w, struct pkt *p, struct netio_frame *f)
 {
 	uint8_t *ip = p->frame + p->l3_off, *icmp = p->frame + p->l4_off;
 	uint8_t mac[6], smac[6];
-	uint8_t tmp[4];
+	uint8_t tmp[16];
+	int v6 = p->saddr.af == AF_INET6;
+	uint8_t reply = v6 ? ICMP6_ECHOREPLY_ : ICMP_ECHOREPLY_;
 
-	memcpy(tmp, ip + 12, 4);		/* swapping keeps the sum */
-	memcpy(ip + 12, ip + 16, 4);
-	memcpy(ip + 16, tmp, 4);
-	csum_replace2(ip + 10, get_be16(ip + 8), (uint16_t)(64 << 8 | ip[9]));
-	ip[8] = 64;
-	csum_replace2(icmp + 2, get_be16(icmp), (uint16_t)(ICMP_ECHOREPLY_ << 8 |
-	    icmp[1]));
-	icmp[0] = ICMP_ECHOREPLY_;
+	/* Swapping the addresses leaves every checksum as it is. */
+	if (v6) {
+		memcpy(tmp, ip + 8, 16);
+		memcpy(ip + 8, ip + 24, 16);
+		memcpy(ip + 24, tmp, 16);
+		ip[7] = 64;
+	} else {
+		memcpy(tmp, ip + 12, 4);
+		memcpy(ip + 12, ip + 16, 4);
+		memcpy(ip + 16, tmp, 4);
+		csum_replace2(ip + 10, get_be16(ip + 8), (uint16_t)(64 << 8 | ip[9]));
+		ip[8] = 64;
+	}
+	csum_replace2(icmp + 2, get_be16(icmp), (uint16_t)(reply << 8 | icmp[1]));
+	icmp[0] = reply;
 	memcpy(mac, pkt_eth_src(p), 6);
-	engine_source_mac(w->d, p->ifindex, smac);
+	engine_source_mac(w->d, p->ifindex, p->saddr.af, smac);
 	xmit_set_l2(p->frame, mac, smac);
 	netio_forward(w->io, f, p->ifindex);
 	w->cnt.v[CNT_ICMP_ECHO_REPLIES]++;
@@ -140,14 +161,14 @@ echo_reply(struct worker *w, struct pkt *p, struct netio_frame *f)
 void
 engine_icmp(struct worker *w, struct pkt *p, struct netio_frame *f)
 {
-	if (p->icmp_type == ICMP_ECHO_) {
+	if (p->icmp_type == (p->saddr.af == AF_INET6 ? ICMP6_ECHO_ : ICMP_ECHO_)) {
 		if (vip_owned(&w->d->vips, &p->daddr))
 			echo_reply(w, p, f);
 		else
 			w->cnt.v[CNT_DROP_NO_SERVICE]++;
 		return;
 	}
-	if (!icmp_is_error(p->icmp_type)) {
+	if (!icmp_is_error_af(p->saddr.af, p->icmp_type)) {
 		w->cnt.v[CNT_DROP_ICMP_TYPE]++;
 		return;
 	}

@@ -4,6 +4,7 @@
 #include "director.h"
 #include "ctlmsg.h"
 #include "log.h"
+#include "scheduler.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -43,11 +44,11 @@ on_tick(evutil_socket_t fd, short ev, void *arg)
 	struct director *d = arg;
 
 	/* The estimator steps every 2 s, as IPVS's. */
-	if (++d->ticks % 2 == 0) {
-		pthread_rwlock_rdlock(&d->svcs.lock);
+	pthread_rwlock_rdlock(&d->svcs.lock);
+	if (++d->ticks % 2 == 0)
 		est_tick(&d->svcs);
-		pthread_rwlock_unlock(&d->svcs.lock);
-	}
+	sched_tick(&d->svcs, now_monotonic_ms());
+	pthread_rwlock_unlock(&d->svcs.lock);
 
 	conn_expire(&d->conns, now_monotonic_ms());
 	pthread_rwlock_wrlock(&d->svcs.lock);
@@ -230,6 +231,8 @@ main(int argc, char *argv[])
 	d.conns.timeouts.tcp[TCP_S_ESTABLISHED] = d.conf.director.timeouts.tcp;
 	d.conns.timeouts.tcp[TCP_S_FIN_WAIT] = d.conf.director.timeouts.tcpfin;
 	d.conns.timeouts.udp[UDP_S_NORMAL] = d.conf.director.timeouts.udp;
+	if (d.conf.director.half_open_max)
+		d.conns.half_open_max = d.conf.director.half_open_max;
 	rc = run(&d);
 	conn_table_free(&d.conns);
 	svc_table_free(&d.svcs);

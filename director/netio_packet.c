@@ -44,19 +44,23 @@ struct netio {
 	uint64_t	 tx_errors;
 };
 
-/* Accept: ARP, or a destination MAC 00:00:5e:00:01:xx / 00:00:5e:00:02:xx
- * (the VRRP virtual router MACs for IPv4 and IPv6). */
+/* Accept: ARP; a destination MAC 00:00:5e:00:01:xx / 00:00:5e:00:02:xx
+ * (the VRRP virtual router MACs for IPv4 and IPv6); and 33:33:ff:xx:xx:xx,
+ * the solicited-node multicast that IPv6 neighbour solicitations use. */
 static struct sock_filter vmac_filter[] = {
-	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),			/* ethertype */
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 6, 0),
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),			/* dst[0..3] */
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x00005e00, 0, 5),
-	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 4),			/* dst[4] */
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x01, 2, 0),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x02, 1, 0),
-	BPF_STMT(BPF_RET | BPF_K, 0),
-	BPF_STMT(BPF_RET | BPF_K, 0x40000),			/* accept */
-	BPF_STMT(BPF_RET | BPF_K, 0),
+	/* 0 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),		/* ethertype */
+	/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_ARP, 9, 0),
+	/* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),		/* dst[0..3] */
+	/* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x00005e00, 0, 3),
+	/* 4 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 4),		/* dst[4] */
+	/* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x01, 5, 0),
+	/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x02, 4, 5),
+	/* 7 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 0),		/* dst[0..1] */
+	/* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x3333, 0, 3),
+	/* 9 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 2),		/* dst[2] */
+	/* 10 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xff, 0, 1),
+	/* 11 */ BPF_STMT(BPF_RET | BPF_K, 0x40000),		/* accept */
+	/* 12 */ BPF_STMT(BPF_RET | BPF_K, 0),
 };
 
 static int

@@ -28,3 +28,16 @@ sched_pick(struct service *s, const struct pkt *p)
 	pthread_mutex_unlock(&s->sched_lock);
 	return d;
 }
+
+void
+sched_tick(struct svc_table *t, uint64_t now_ms)
+{
+	for (int i = 0; i < SVC_TAB_SIZE; i++)
+		for (struct service *s = t->hash[i]; s; s = s->next) {
+			if (s->sched->tick == NULL)
+				continue;
+			pthread_mutex_lock(&s->sched_lock);
+			s->sched->tick(s, now_ms);
+			pthread_mutex_unlock(&s->sched_lock);
+		}
+}

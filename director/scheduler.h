@@ -25,6 +25,9 @@ struct sched_ops {
 };
 
 const struct sched_ops *sched_find(const char *name);
+/* Every scheduler's housekeeping (the control thread's 1 s tick; the
+ * caller holds the table read lock). */
+void	sched_tick(struct svc_table *t, uint64_t now_ms);
 /* Pick under the service's scheduler lock. */
 struct dest *sched_pick(struct service *s, const struct pkt *p);
 

@@ -100,6 +100,7 @@ struct conf_director {
 	int		expire_quiescent_template;
 	int		conn_reuse_mode;	/* default 1 */
 	int		sloppy_tcp;
+	uint32_t	half_open_max;		/* per service; 0: conn_max/4 */
 };
 
 struct conf_node {
@@ -134,5 +135,95 @@ void	conf_free(struct tandem_conf *c);
 const char *conf_method_name(enum fwd_method m);
 int	conf_proto_parse(const char *s);	/* -1 on unknown */
 const char *conf_proto_name(int proto);	/* "tcp" */
+
+/* --- vrrp: parsed by lib/conf_vrrp.c for tandem-vrrpd ------------------ */
+
+#define CONF_VRRP_MAX_INST	32
+#define CONF_VRRP_MAX_PEERS	8
+#define CONF_VRRP_MAX_TRACK	8
+
+enum conf_vrrp_auth { CONF_AUTH_NONE, CONF_AUTH_PASS, CONF_AUTH_HMAC };
+
+struct conf_vrrp_track {		/* a tracked interface or script */
+	char		name[CONF_NAME_MAX];
+	int		weight;		/* 0: failure means FAULT */
+	int		has_weight;	/* script: overrides the script's */
+};
+
+struct conf_vrrp_script {		/* vrrp.scripts: track scripts */
+	char		name[CONF_NAME_MAX];
+	char		script[CONF_PATH_MAX];	/* command line */
+	double		interval, timeout;	/* seconds: 1, interval */
+	int		rise, fall;		/* default 1, 1 */
+	int		weight;			/* default 0 */
+	int		line;
+};
+
+struct conf_vrrp_inst {
+	char		name[CONF_NAME_MAX];
+	char		interface[CONF_NAME_MAX];
+	int		vrid;
+	int		priority;		/* default 100; 255 owner */
+	int		version;		/* default 3 */
+	uint32_t	advert_cs;		/* advert_int in centiseconds */
+	struct conf_vip	vips[CONF_MAX_VIPS];
+	int		n_vips;
+	int		af;			/* of the VIPs */
+	int		preempt;		/* default true */
+	double		preempt_delay;		/* seconds */
+	int		accept;			/* accept mode, default false */
+	struct tnd_addr	unicast_src;		/* af 0: the interface's */
+	struct tnd_addr	peers[CONF_VRRP_MAX_PEERS];	/* unicast_peers */
+	int		n_peers;
+	struct conf_vrrp_track track_if[CONF_VRRP_MAX_TRACK];
+	int		n_track_if;
+	struct conf_vrrp_track track_scripts[CONF_VRRP_MAX_TRACK];
+	int		n_track_scripts;
+	int		track_director;		/* default: vrrp.track_director */
+	enum conf_vrrp_auth auth_type;
+	char		auth_pass[9];		/* v2 PASS: up to 8 bytes */
+	char		auth_key_file[CONF_PATH_MAX];	/* HMAC key */
+	int		garp_repeat;		/* default 5 */
+	double		garp_refresh;		/* seconds, 0 off */
+	char		notify_master[CONF_PATH_MAX];
+	char		notify_backup[CONF_PATH_MAX];
+	char		notify_fault[CONF_PATH_MAX];
+	char		notify_stop[CONF_PATH_MAX];
+	char		notify[CONF_PATH_MAX];	/* every state, with args */
+	int		line;
+};
+
+struct conf_vrrp_group {
+	char		name[CONF_NAME_MAX];
+	int		members[CONF_VRRP_MAX_INST];	/* instance indexes */
+	int		n_members;
+	char		notify_master[CONF_PATH_MAX];
+	char		notify_backup[CONF_PATH_MAX];
+	char		notify_fault[CONF_PATH_MAX];
+	char		notify[CONF_PATH_MAX];
+};
+
+struct conf_vrrp {
+	struct conf_vrrp_inst	*inst;
+	int			 n_inst;
+	struct conf_vrrp_group	*groups;
+	int			 n_groups;
+	struct conf_vrrp_script	*scripts;
+	int			 n_scripts;
+	char		notify_fifo[CONF_PATH_MAX];
+	char		script_user[CONF_NAME_MAX];	/* default "nobody" */
+	int		track_director;		/* default true */
+	double		director_interval;	/* seconds, default 0.5 */
+	double		director_timeout;	/* seconds, default 1 */
+	int		director_fall;		/* default 2 */
+	int		director_weight;	/* default 0: FAULT */
+};
+
+/* The vrrp section of path (or of text) into v, validated; errors as
+ * conf_load prints them. No vrrp section: v empty, 0. */
+int	conf_vrrp_load(const char *path, struct conf_vrrp *v, FILE *err);
+int	conf_vrrp_load_string(const char *text, const char *name,
+	    struct conf_vrrp *v, FILE *err);
+void	conf_vrrp_free(struct conf_vrrp *v);
 
 #endif

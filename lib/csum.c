@@ -44,6 +44,32 @@ csum_pseudo_v4(const uint8_t saddr[4], const uint8_t daddr[4], uint8_t proto,
 	return sum + proto + l4len;
 }
 
+uint32_t
+csum_pseudo_v6(const uint8_t saddr[16], const uint8_t daddr[16], uint8_t next,
+    uint32_t l4len)
+{
+	uint32_t sum = csum_add(0, saddr, 16);
+
+	sum = csum_add(sum, daddr, 16);
+	sum = csum_fold(sum) + (l4len >> 16) + (l4len & 0xffff);
+	return sum + next;
+}
+
+void
+csum_replace_bytes(uint8_t *p, const uint8_t *from, const uint8_t *to,
+    size_t n, int partial)
+{
+	uint16_t v = get_be16(p);
+	uint32_t sum = partial ? v : (uint16_t)~v;
+
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		sum += (uint16_t)~get_be16(from + i);
+		sum += get_be16(to + i);
+	}
+	v = csum_fold(sum);
+	put_be16(p, partial ? v : (uint16_t)~v);
+}
+
 /* HC' = ~(~HC + ~m + m'), summing the 16-bit halves of 32-bit words. */
 static uint16_t
 csum_update(uint16_t hc, uint32_t from, uint32_t to, int halves)

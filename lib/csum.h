@@ -17,6 +17,10 @@ uint16_t csum_compute(const void *buf, size_t len);
 uint32_t csum_pseudo_v4(const uint8_t saddr[4], const uint8_t daddr[4],
     uint8_t proto, uint16_t l4len);
 
+/* Sum of the IPv6 pseudo header (RFC 8200 8.1). */
+uint32_t csum_pseudo_v6(const uint8_t saddr[16], const uint8_t daddr[16],
+    uint8_t next, uint32_t l4len);
+
 /* Update a complete checksum stored big-endian at p when a 16-bit or a
  * 32-bit word it covers changes from `from` to `to` (RFC 1624 eqn. 3). */
 void csum_replace2(uint8_t *p, uint16_t from, uint16_t to);
@@ -24,5 +28,9 @@ void csum_replace4(uint8_t *p, uint32_t from, uint32_t to);
 /* The same for a partial checksum (the field holds the folded pseudo-header
  * sum, not complemented), as left by CHECKSUM_PARTIAL senders. */
 void csum_partial_replace4(uint8_t *p, uint32_t from, uint32_t to);
+/* The same for a run of n bytes (n even) that changes, e.g. an IPv6
+ * address: partial selects the pseudo-header-only form. */
+void csum_replace_bytes(uint8_t *p, const uint8_t *from, const uint8_t *to,
+    size_t n, int partial);
 
 #endif

@@ -202,10 +202,13 @@ test_template_lifetime(void **state)
 	/* Past the template's 5 s but the connection (SYN_RECV, 60 s) lives:
 	 * the template stays. */
 	assert_int_equal(conn_expire(&e.conns, 7000), 0);
-	/* The connection goes, then the template. */
-	assert_int_equal(conn_expire(&e.conns, 62000), 1);
-	assert_int_equal(atomic_load(&ct->n_control), 0);
-	assert_int_equal(conn_expire(&e.conns, 62000), 1);
+	/* The connection goes, then the template: in the same sweep when
+	 * the template's bucket comes after the connection's, else in the
+	 * next one. */
+	uint32_t gone = conn_expire(&e.conns, 62000);
+	assert_true(gone >= 1);
+	gone += conn_expire(&e.conns, 62000);
+	assert_int_equal(gone, 2);
 	assert_int_equal(atomic_load(&e.d->persist), 0);
 	assert_int_equal(atomic_load(&e.conns.count), 0);
 	env_free(&e);
