@@ -40,6 +40,8 @@ run each per round, so that drift spreads over all alike), 5 s each: HTTP keep-a
 requests per second (`wrk -c 50 -t 2`), and new connections per second
 (the same with `Connection: close`, so every request is a new TCP
 connection through the load balancer). Offloads are left on, as users run.
+The two one-server rows (direct, forward) load a single nginx worker; the
+balanced rows spread the requests over three, so they can beat "direct".
 Everything shares the same 2 CPU cores (wrk, nginx, the load balancer), so
 the numbers compare the setups with each other; they are not what each
 would do on its own hardware. Ratios are the setup's median divided by the
@@ -48,8 +50,9 @@ kernel's (nftables) and HAProxy's medians in the same run.
 Memory: the resident set of the load-balancer process (VmRSS idle, and
 VmHWM, the peak, after wrk held N keep-alive client connections through it
 for 3 s; the count shown is the most seen established at once), from
-/proc/PID/status, measured right after the process started. The kernel's NAT keeps one conntrack entry
-per connection instead of a process; its entry count is shown.
+/proc/PID/status, measured right after the process started. The kernel's
+NAT keeps one conntrack entry per connection instead of a process; its
+entry count is shown.
 """
 
 

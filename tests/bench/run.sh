@@ -133,7 +133,11 @@ bench_env() {
 		echo "wrk: -c $CONNS -t $THREADS -d ${SECS}s, $RUNS rounds, each round running every setup in turn; the new-connection workload adds \`-H 'Connection: close'\`."
 		echo "Load average when the bench started: $(cut -d' ' -f1-3 /proc/loadavg) (anything else running on the machine skews the numbers)."
 		if [ -x "$TD_BIN/tandem-director" ]; then
-			echo "Tandem: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'uncommitted tree')."
+			local rev dirty=""
+			rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null) || rev="no commit yet"
+			[ -n "$(git -C "$ROOT" status --porcelain -- lib director 2>/dev/null)" ] &&
+				dirty=", with uncommitted changes in lib/ or director/"
+			echo "Tandem: $rev$dirty."
 		else
 			echo "Tandem: not measured in this run (build/bin/tandem-director not built)."
 		fi

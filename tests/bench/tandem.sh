@@ -5,7 +5,7 @@
 BENCH_TANDEM_PID=""
 
 # ---------------------------------------------------------------------------
-# LEAD: finish this function. It writes the director's config for the bench
+# It writes the director's config for the bench
 # (NAT): the schema of DESIGN.md, no vrrp section, so the single director owns
 # the VIP 10.0.0.100 and the real servers' gateway 192.168.1.1 itself.
 # Change keys here as the config grows (workers, conn_max, ...).

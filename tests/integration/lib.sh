@@ -109,17 +109,18 @@ lab_log() { echo "# $*" >&2; }
 # (returns 1). CMD's output is discarded.
 wait_for() {
 	local cmd=$1 timeout=${2:-5}
-	local deadline now
-	deadline=$(($(date +%s%N) + ${timeout%.*} * 1000000000))
-	if [[ "$timeout" == *.* ]]; then
-		local frac=${timeout#*.}000000000
-		deadline=$((deadline + 10#${frac:0:9}))
-	fi
+	local now deadline whole frac=0
+	# Microseconds from bash's own clock: no fork per poll.
+	now=${EPOCHREALTIME/[.,]/}
+	whole=${timeout%%.*}
+	[[ "$timeout" == *.* ]] && frac=${timeout#*.}
+	frac="${frac}000000"
+	deadline=$((now + ${whole:-0} * 1000000 + 10#${frac:0:6}))
 	while :; do
 		if eval "$cmd" >/dev/null 2>&1; then
 			return 0
 		fi
-		now=$(date +%s%N)
+		now=${EPOCHREALTIME/[.,]/}
 		[ "$now" -ge "$deadline" ] && return 1
 		sleep 0.1
 	done
@@ -147,6 +148,8 @@ lab_init() {
 	fi
 	LAB_TMP=$(mktemp -d "/tmp/$LAB.XXXXXX") || exit 1
 	chmod 0755 "$LAB_TMP"
+	# With an EXIT trap set, Debian 12's bash 5.2 may print "wait_for: No
+	# record of process N" when a background process ends: harmless noise.
 	trap lab_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -247,7 +250,13 @@ lab_stop() {
 	local pid=$1 sig=${2:-TERM}
 	kill -s "$sig" "$pid" 2>/dev/null || return 0
 	wait_for "! kill -0 $pid" 5 || kill -s KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null || true
+	# Reaped: cleanup must not signal or wait for that pid again.
+	local keep=() q
+	for q in "${LAB_PIDS[@]}"; do
+		[ "$q" != "$pid" ] && keep+=("$q")
+	done
+	LAB_PIDS=("${keep[@]}")
 	return 0
 }
 
@@ -324,52 +333,59 @@ lab_big_file() {
 # --- cleanup ----------------------------------------------------------------
 
 # lab_cleanup: kills every process we started (and anything still running in
-# our namespaces), deletes our namespaces and the temp dir. Runs on EXIT;
-# safe to call twice.
+# our namespaces), deletes our namespaces and the temp dir (LAB_KEEP=1 keeps
+# the temp dir, for a look at logs). Runs on EXIT; safe to call twice.
 lab_cleanup() {
-	local rc=$? p n pids
+	local rc=$?
 	trap - EXIT
+	# Whatever the test's shell options, cleanup goes to the end; its
+	# stderr is dropped, as processes may be gone already.
+	set +euo pipefail
+	lab_cleanup_quiet 2>/dev/null
+	return $rc
+}
+
+lab_cleanup_quiet() {
+	local p n pids i alive
 	for p in "${LAB_PIDS[@]}"; do
-		kill -s TERM "$p" 2>/dev/null
+		kill -s TERM "$p"
 	done
 	for n in "${LAB_NSLIST[@]}"; do
-		pids=$(ip netns pids "$LAB-$n" 2>/dev/null)
-		[ -n "$pids" ] && kill -s TERM $pids 2>/dev/null
+		pids=$(ip netns pids "$LAB-$n")
+		[ -n "$pids" ] && kill -s TERM $pids
 	done
-	# Give them a moment, then force.
-	local i
+	# Give them two seconds, then force.
 	for i in $(seq 20); do
-		local alive=0
+		alive=0
 		for p in "${LAB_PIDS[@]}"; do
-			kill -0 "$p" 2>/dev/null && alive=1
+			kill -0 "$p" && alive=1
 		done
 		[ $alive -eq 0 ] && break
 		sleep 0.1
 	done
 	for p in "${LAB_PIDS[@]}"; do
-		kill -s KILL "$p" 2>/dev/null
+		kill -s KILL "$p"
 	done
 	for n in "${LAB_NSLIST[@]}"; do
-		pids=$(ip netns pids "$LAB-$n" 2>/dev/null)
-		[ -n "$pids" ] && kill -s KILL $pids 2>/dev/null
+		pids=$(ip netns pids "$LAB-$n")
+		[ -n "$pids" ] && kill -s KILL $pids
 	done
 	for p in "${LAB_PIDS[@]}"; do
-		wait "$p" 2>/dev/null
+		wait "$p"
 	done
 	for n in "${LAB_NSLIST[@]}"; do
-		ip netns del "$LAB-$n" 2>/dev/null
+		ip netns del "$LAB-$n"
 	done
 	LAB_PIDS=()
 	LAB_NSLIST=()
 	if [ -n "$LAB_TMP" ] && [ -d "$LAB_TMP" ]; then
 		if [ -n "${LAB_KEEP:-}" ]; then
-			echo "# lab files kept in $LAB_TMP" >&2
+			echo "# lab files kept in $LAB_TMP"
 		else
 			rm -rf "$LAB_TMP"
 		fi
 	fi
 	LAB_TMP=""
-	return $rc
 }
 
 # --- standard labs ----------------------------------------------------------
