@@ -17,7 +17,7 @@
 /* Long options without a short letter. */
 enum {
 	LO_SET = 256, LO_SCTP, LO_TIMEOUT, LO_STATS, LO_RATE, LO_THRESHOLDS,
-	LO_PCONN, LO_NOSORT, LO_SORT, LO_RUNDIR, LO_JSON
+	LO_PCONN, LO_NOSORT, LO_SORT, LO_RUNDIR, LO_JSON, LO_TUNTYPE, LO_TUNPORT
 };
 
 #define SHORTOPTS	":AEDCRSaedLlZt:u:s:p::M:r:gmiw:x:y:ncXob:hv"
@@ -63,6 +63,8 @@ static const struct option longopts[] = {
 	{ "sched-flags",	required_argument,	NULL, 'b' },
 	{ "run-dir",		required_argument,	NULL, LO_RUNDIR },
 	{ "json",		no_argument,		NULL, LO_JSON },
+	{ "tun-type",		required_argument,	NULL, LO_TUNTYPE },
+	{ "tun-port",		required_argument,	NULL, LO_TUNPORT },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'v' },
 	{ NULL, 0, NULL, 0 }
@@ -79,28 +81,28 @@ static const char *const optnames[CMD_N_OPTS] = {
 	"persistent", "netmask", "real-server", "forwarding-method",
 	"weight", "u-threshold", "l-threshold", "timeout", "stats", "rate",
 	"thresholds", "persistent-conn", "nosort", "exact", "ops",
-	"sched-flags",
+	"sched-flags", "tun-type", "tun-port",
 };
 
 /*
  * ipvsadm's commands_v_options, one column per enum cmd_opt bit:
  * '+' required, 'x' illegal, '1' at most one of the '1's, ' ' optional.
- *      n c svc s p M r fwd w x y to st rt thr pc srt ex ops b
+ *      n c svc s p M r fwd w x y to st rt thr pc srt ex ops b tt tp
  */
 static const char optcheck[CMD_KIND_MAX][CMD_N_OPTS + 1] = {
-	[CMD_ADD] =	"xx+   xxxxxxxxxxxx  ",
-	[CMD_EDIT] =	"xx+   xxxxxxxxxxxx  ",
-	[CMD_DEL] =	"xx+xxxxxxxxxxxxxxxxx",
-	[CMD_FLUSH] =	"xxxxxxxxxxxxxxxxxxxx",
-	[CMD_LIST] =	" 11xxxxxxxx1      xx",
-	[CMD_ADDDEST] =	"xx+xxx+    xxxxxxxxx",
-	[CMD_DELDEST] =	"xx+xxx+xxxxxxxxxxxxx",
-	[CMD_EDITDEST] = "xx+xxx+    xxxxxxxxx",
-	[CMD_SET] =	"xxxxxxxxxxxxxxxxxxxx",
-	[CMD_RESTORE] =	"xxxxxxxxxxxxxxxxxxxx",
-	[CMD_SAVE] =	" xxxxxxxxxxxxxxxxxxx",
-	[CMD_ZERO] =	"xx xxxxxxxxxxxxxxxxx",
-	[CMD_STATUS] =	"xxxxxxxxxxxxxxxxxxxx",
+	[CMD_ADD] =	"xx+   xxxxxxxxxxxx  xx",
+	[CMD_EDIT] =	"xx+   xxxxxxxxxxxx  xx",
+	[CMD_DEL] =	"xx+xxxxxxxxxxxxxxxxxxx",
+	[CMD_FLUSH] =	"xxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_LIST] =	" 11xxxxxxxx1      xxxx",
+	[CMD_ADDDEST] =	"xx+xxx+    xxxxxxxxx  ",
+	[CMD_DELDEST] =	"xx+xxx+xxxxxxxxxxxxxxx",
+	[CMD_EDITDEST] = "xx+xxx+    xxxxxxxxx  ",
+	[CMD_SET] =	"xxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_RESTORE] =	"xxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_SAVE] =	" xxxxxxxxxxxxxxxxxxxxx",
+	[CMD_ZERO] =	"xx xxxxxxxxxxxxxxxxxxx",
+	[CMD_STATUS] =	"xxxxxxxxxxxxxxxxxxxxxx",
 };
 
 static const char *const schedflag_names[] = {
@@ -434,6 +436,14 @@ opt_apply(struct pstate *ps, int c, const char *arg)
 	case LO_JSON:
 		cmd->json = 1;
 		return 0;
+	case LO_TUNTYPE:
+		if (strcmp(arg, "ipip") != 0 && strcmp(arg, "gue") != 0)
+			return perr(ps, "unknown tunnel type %s (ipip, gue)", arg);
+		snprintf(cmd->tun_type, sizeof(cmd->tun_type), "%s", arg);
+		return set_option(ps, OPT_TUNTYPE);
+	case LO_TUNPORT:
+		return opt_number(ps, OPT_TUNPORT, arg, 65535, &cmd->tun_port,
+		    "tunnel port");
 	default:
 		return perr(ps, "invalid option");
 	}

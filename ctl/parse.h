@@ -54,8 +54,10 @@ enum cmd_opt {
 	OPT_EXACT = 1 << 17,
 	OPT_OPS = 1 << 18,
 	OPT_SCHEDFLAGS = 1 << 19,
+	OPT_TUNTYPE = 1 << 20,
+	OPT_TUNPORT = 1 << 21,
 };
-#define CMD_N_OPTS	20
+#define CMD_N_OPTS	22
 
 enum cmd_fwd { CMD_FWD_DR, CMD_FWD_NAT, CMD_FWD_TUN };
 
@@ -92,6 +94,8 @@ struct ctl_cmd {
 	enum cmd_fwd	 fwd;
 	uint32_t	 weight;
 	uint32_t	 u_threshold, l_threshold;
+	char		 tun_type[8];	/* --tun-type ipip|gue; "" unset */
+	uint32_t	 tun_port;	/* --tun-port */
 
 	uint32_t	 timeout[3];	/* --set tcp tcpfin udp */
 };

@@ -120,6 +120,10 @@ dest_req(const char *name, const struct ctl_cmd *cmd, int full)
 	add_int(req, "weight", cmd->weight);
 	add_int(req, "u_threshold", cmd->u_threshold);
 	add_int(req, "l_threshold", cmd->l_threshold);
+	if (cmd->tun_type[0])
+		add_str(req, "tun_type", cmd->tun_type);
+	if (cmd->opts & OPT_TUNPORT)
+		add_int(req, "tun_port", cmd->tun_port);
 	return req;
 }
 

@@ -42,6 +42,9 @@
 	X(ICMP_ECHO_REPLIES,	"icmp_echo_replies")			\
 	X(DROP_IPV6_EXT,	"drop_ipv6_ext_header")			\
 	X(DROP_BAD_ND,		"drop_bad_nd")				\
+	X(DROP_TUN_GSO,		"drop_tunnel_gso")			\
+	X(DROP_TUN_MTU,		"drop_tunnel_mtu")			\
+	X(TUN_FRAG_NEEDED,	"tunnel_frag_needed_sent")		\
 	X(ND_ADVERTS,		"nd_advertisements")			\
 	X(ICMP_ERRORS_FWD,	"icmp_errors_forwarded")
 

@@ -24,6 +24,7 @@ struct worker {
 	pthread_t		 thread;
 	struct counters		 cnt;
 	struct conn		 ops;	/* scratch for one-packet scheduling */
+	uint8_t			 scratch[NETIO_COPY_MAX];	/* tunnel frames */
 };
 
 struct director {
@@ -50,6 +51,10 @@ void	engine_frame(void *arg, struct netio_frame *f);
 void	*engine_worker(void *arg);
 /* The source MAC for frames sent on oif. */
 void	engine_source_mac(struct director *d, int oif, int af, uint8_t mac[6]);
+/* tunnel.c: send a connection's datagram to its real server in an IPIP
+ * or GUE tunnel; 0, or the counter naming why it was dropped. */
+int	tunnel_forward(struct worker *w, struct pkt *p,
+	    const struct netio_frame *f, const struct conn *c);
 /* icmp.c: ICMP errors for connections and echo requests to owned VIPs. */
 void	engine_icmp(struct worker *w, struct pkt *p, struct netio_frame *f);
 /* Send gratuitous ARPs for an instance's VIPs (control thread). */

@@ -223,6 +223,11 @@ forward(struct worker *w, struct pkt *p, struct netio_frame *f,
 	uint8_t mac[6], smac[6];
 	int oif = 0, why = 0;
 
+	if (c->method == FWD_TUN && dir != DIR_OUTPUT) {
+		if ((why = tunnel_forward(w, p, f, c)) != 0)
+			goto drop;
+		goto count;
+	}
 	if (dir == DIR_OUTPUT) {
 		xmit_nat_snat(p, c->vaddr, c->vport);
 		if (route_out(w, c->caddr, c, &oif, mac, &why) == -1)
@@ -237,6 +242,7 @@ forward(struct worker *w, struct pkt *p, struct netio_frame *f,
 	xmit_set_l2(p->frame, mac, smac);
 	netio_forward(w->io, f, oif);
 	w->cnt.v[CNT_TX_FRAMES]++;
+count:
 	stats_add(&c->dest->stats, dir != DIR_OUTPUT, p->l3_len);
 	stats_add(&c->dest->svc->stats, dir != DIR_OUTPUT, p->l3_len);
 	stats_add(&d->svcs.total, dir != DIR_OUTPUT, p->l3_len);

@@ -83,6 +83,7 @@ rebuild_links(struct l2tab *t, struct nl_cache *c)
 		if (ll && nl_addr_get_len(ll) == 6)
 			memcpy(links[i].mac, nl_addr_get_binary_addr(ll), 6);
 		links[i].up = (rtnl_link_get_flags(l) & IFF_UP) != 0;
+		links[i].mtu = rtnl_link_get_mtu(l);
 		i++;
 	}
 	pthread_rwlock_wrlock(&t->lock);
@@ -170,6 +171,8 @@ rebuild_routes(struct l2tab *t, struct nl_cache *c)
 		r[i].has_gw = addr_from_nl(rtnl_route_nh_get_gateway(nh),
 		    &r[i].gw) == 0;
 		r[i].prio = rtnl_route_get_priority(rt);
+		r[i].has_src = addr_from_nl(rtnl_route_get_pref_src(rt),
+		    &r[i].src) == 0;
 		i++;
 	}
 	qsort(r, (size_t)i, sizeof(*r), route_cmp);
@@ -253,6 +256,31 @@ l2_next_hop(struct l2tab *t, const struct tnd_addr *dst, int *oif,
 	pthread_rwlock_unlock(&t->lock);
 	if (rc == -1)
 		l2_request(t, *oif, &hop);
+	return rc;
+}
+
+int
+l2_route_source(struct l2tab *t, const struct tnd_addr *dst,
+    struct tnd_addr *src, unsigned *mtu)
+{
+	int rc = -1, oif = 0;
+
+	pthread_rwlock_rdlock(&t->lock);
+	for (int i = 0; i < t->n_routes; i++)
+		if (t->routes[i].dst.af == dst->af &&
+		    addr_in_prefix(dst, &t->routes[i].dst, t->routes[i].len)) {
+			if (t->routes[i].has_src) {
+				*src = t->routes[i].src;
+				oif = t->routes[i].oif;
+				rc = 0;
+			}
+			break;
+		}
+	*mtu = 1500;
+	for (int i = 0; rc == 0 && i < t->n_links; i++)
+		if (t->links[i].ifindex == oif && t->links[i].mtu)
+			*mtu = t->links[i].mtu;
+	pthread_rwlock_unlock(&t->lock);
 	return rc;
 }
 

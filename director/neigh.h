@@ -16,6 +16,7 @@ struct l2_link {
 	char		name[16];
 	uint8_t		mac[6];
 	int		up;
+	unsigned	mtu;
 };
 
 struct l2_neigh {
@@ -32,6 +33,8 @@ struct l2_route {
 	int		has_gw;
 	int		oif;
 	uint32_t	prio;
+	struct tnd_addr	src;		/* preferred source, if any */
+	int		has_src;
 };
 
 #define RESOLVE_QUEUE	64
@@ -65,6 +68,10 @@ int	l2_link_mac(struct l2tab *t, int ifindex, uint8_t mac[6]);
  * unknown, resolution is requested and -1 returned with *oif set. */
 int	l2_next_hop(struct l2tab *t, const struct tnd_addr *dst, int *oif,
 	    uint8_t mac[6]);
+/* The director's own address toward dst (the route's preferred source)
+ * and the MTU of the way out, for the outer header of a tunnel. */
+int	l2_route_source(struct l2tab *t, const struct tnd_addr *dst,
+	    struct tnd_addr *src, unsigned *mtu);
 /* Queue resolution of the next hop toward dst (any thread). */
 void	l2_request(struct l2tab *t, int ifindex, const struct tnd_addr *a);
 

@@ -18,8 +18,16 @@ struct netio_frame {
 	size_t		 len;
 	int		 ifindex;
 	int		 csum_flags;	/* FRAME_CSUM_* */
+	uint16_t	 gso_size;	/* a super-frame: segment payload size */
+	uint8_t		 gso;		/* NETIO_GSO_* */
 	void		*offload;	/* backend's per-frame offload header */
 };
+
+#define NETIO_GSO_NONE	0
+#define NETIO_GSO_TCPV4	1
+#define NETIO_GSO_OTHER	2	/* TCPv6, UDP: carried, not segmented */
+
+#define NETIO_COPY_MAX	2048	/* the largest frame netio_send copies */
 
 /* Open worker `id` of `n` in fanout group `group`. */
 struct netio *netio_open(int id, int group);

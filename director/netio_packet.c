@@ -31,7 +31,7 @@ struct txq {
 	struct iovec		 iov[BATCH][2];
 	struct sockaddr_ll	 sll[BATCH];
 	struct virtio_net_hdr	 zero_vnet;
-	uint8_t			 copies[BATCH][128];
+	uint8_t			 copies[BATCH][NETIO_COPY_MAX];
 	int			 n;
 };
 
@@ -253,6 +253,12 @@ frame_from_slot(struct tpacket2_hdr *h, struct netio_frame *f)
 	f->ifindex = sll->sll_ifindex;
 	f->offload = vnet;
 	f->csum_flags = 0;
+	f->gso_size = vnet->gso_size;
+	switch (vnet->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_NONE:	f->gso = NETIO_GSO_NONE; break;
+	case VIRTIO_NET_HDR_GSO_TCPV4:	f->gso = NETIO_GSO_TCPV4; break;
+	default:			f->gso = NETIO_GSO_OTHER; break;
+	}
 	if (vnet->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
 		f->csum_flags |= FRAME_CSUM_PARTIAL;
 	if ((vnet->flags & VIRTIO_NET_HDR_F_DATA_VALID) ||

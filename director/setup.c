@@ -42,6 +42,10 @@ director_apply_config(struct director *d)
 				pthread_rwlock_unlock(&d->svcs.lock);
 				return -1;
 			}
+			struct dest *ds = svc_find_dest(s, &rs->addr,
+			    rs->port ? rs->port : vs->port);
+			ds->tun_type = rs->tun_type;
+			ds->tun_port = rs->tun_port;
 		}
 	}
 	pthread_rwlock_unlock(&d->svcs.lock);

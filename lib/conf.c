@@ -20,6 +20,7 @@
 static const char *const sched_names[] = { "rr", "wrr", "lc", "wlc", "sed",
 	"nq", "fo", "ovf", "lblc", "lblcr", "dh", "sh", "mh", "twos", NULL };
 static const char *const method_names[] = { "dr", "nat", "tun", NULL };
+static const char *const tun_type_names[] = { "ipip", "gue", NULL };
 
 /* --- node and director -------------------------------------------------- */
 
@@ -139,6 +140,8 @@ static const struct cw_key director_keys[] = {
 
 #define RS	struct conf_rs
 
+static void tun_type_fn(struct cw_parse *, const config_setting_t *, void *);
+
 static const struct cw_key rs_keys[] = {
 	{ .name = "address", .type = K_ADDR, .flags = KF_REQ,
 	  .off = offsetof(RS, addr) },
@@ -147,6 +150,8 @@ static const struct cw_key rs_keys[] = {
 	KI("u_threshold", K_U32, RS, u_threshold, 0, INT32_MAX, 0),
 	KI("l_threshold", K_U32, RS, l_threshold, 0, INT32_MAX, 0),
 	KB("inhibit_on_failure", RS, inhibit_on_failure),
+	KF("tun_type", tun_type_fn, 0),
+	KI("tun_port", K_U16, RS, tun_port, 1, 65535, 0),
 	KF("check", conf_check_parse, 0),
 	KEND
 };
@@ -183,6 +188,10 @@ rs_finish(struct cw_parse *p, const config_setting_t *s,
 	else if (vs->method != FWD_NAT && rs->port != vs->port && port)
 		cw_err(p, port, NULL, "%u differs from the virtual port %u: "
 		    "only method nat maps ports", rs->port, vs->port);
+	if (rs->tun_type == TUN_GUE && rs->tun_port == 0)
+		cw_err(p, s, "tun_port", "a GUE tunnel needs its UDP port");
+	if ((rs->tun_type != TUN_IPIP || rs->tun_port) && vs->method != FWD_TUN)
+		cw_err(p, s, "tun_type", "tunnel settings need method tun");
 	if (rs->l_threshold > rs->u_threshold)	/* IPVS refuses it too */
 		cw_err(p, s, "l_threshold", "%u is higher than u_threshold %u",
 		    rs->l_threshold, rs->u_threshold);
@@ -262,6 +271,15 @@ sched_fn(struct cw_parse *p, const config_setting_t *s, void *obj)
 	if (i >= 0)
 		snprintf(vs->scheduler, sizeof(vs->scheduler), "%s",
 		    sched_names[i]);
+}
+
+static void
+tun_type_fn(struct cw_parse *p, const config_setting_t *s, void *obj)
+{
+	int i = cw_enum(p, s, "tun_type", tun_type_names);
+
+	if (i >= 0)
+		((struct conf_rs *)obj)->tun_type = i;
 }
 
 static void

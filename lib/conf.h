@@ -23,6 +23,7 @@
 #define CONF_SF_PORT		0x0010	/* sh/mh: hash the source port too */
 
 enum fwd_method { FWD_DR, FWD_NAT, FWD_TUN };
+enum tun_type { TUN_IPIP, TUN_GUE };
 
 struct conf_check {			/* parsed now, used by tandem-checkd */
 	int		present;
@@ -55,6 +56,8 @@ struct conf_rs {
 	int		weight;		/* default 1 */
 	uint32_t	u_threshold, l_threshold;	/* 0: no limit */
 	int		inhibit_on_failure;	/* down: weight 0, kept */
+	int		tun_type;		/* TUN_IPIP (default), TUN_GUE */
+	uint16_t	tun_port;		/* GUE destination port */
 	struct conf_check check;
 	int		line;
 };

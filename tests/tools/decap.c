@@ -1,0 +1,111 @@
+/* decap: the real-server end of Tandem's tunnels, for tests on machines
+ * whose kernel has no ipip module. Takes IPIP datagrams (a raw socket for
+ * protocol 4) and GUE datagrams (a UDP socket on the GUE port), strips the
+ * outer headers and writes the inner IPv4 datagram into a TUN device, so
+ * the real server's stack receives what the client sent. Bounded in time. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: decap -i TUNNAME [-g GUEPORT] [-t SECONDS]\n");
+	exit(2);
+}
+
+static int
+tun_open(const char *name)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+	if (fd == -1) {
+		perror("decap: /dev/net/tun");
+		exit(1);
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) == -1) {
+		perror("decap: TUNSETIFF");
+		exit(1);
+	}
+	return fd;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *name = NULL;
+	int gue_port = 0, secs = 120, ch;
+	unsigned long n_ipip = 0, n_gue = 0, n_bad = 0;
+	unsigned char buf[70000];
+
+	while ((ch = getopt(argc, argv, "i:g:t:")) != -1) {
+		switch (ch) {
+		case 'i': name = optarg; break;
+		case 'g': gue_port = atoi(optarg); break;
+		case 't': secs = atoi(optarg); break;
+		default: usage();
+		}
+	}
+	if (name == NULL || secs < 1 || secs > 3600 || gue_port < 0 ||
+	    gue_port > 65535)
+		usage();
+	int tun = tun_open(name);
+	int raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IPIP);
+	int udp = -1;
+	if (raw == -1) {
+		perror("decap: raw socket");
+		return 1;
+	}
+	if (gue_port) {
+		struct sockaddr_in sin = { .sin_family = AF_INET,
+		    .sin_port = htons((uint16_t)gue_port) };
+		udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (udp == -1 || bind(udp, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+			perror("decap: GUE socket");
+			return 1;
+		}
+	}
+	printf("decap: ready on %s\n", name);
+	fflush(stdout);
+	time_t end = time(NULL) + secs;
+	while (time(NULL) < end) {
+		struct pollfd pfd[2] = { { raw, POLLIN, 0 }, { udp, POLLIN, 0 } };
+		if (poll(pfd, udp == -1 ? 1 : 2, 500) <= 0)
+			continue;
+		if (pfd[0].revents & POLLIN) {
+			ssize_t n = recv(raw, buf, sizeof(buf), 0);
+			size_t ihl = n > 0 ? (size_t)(buf[0] & 0xf) * 4 : 0;
+			if (n > 0 && ihl >= 20 && (size_t)n > ihl + 20 &&
+			    write(tun, buf + ihl, (size_t)n - ihl) > 0)
+				n_ipip++;
+			else
+				n_bad++;
+		}
+		if (udp != -1 && (pfd[1].revents & POLLIN)) {
+			ssize_t n = recv(udp, buf, sizeof(buf), 0);
+			/* GUE version 0, no options, carrying IPv4. */
+			if (n > 24 && buf[0] == 0 && buf[1] == IPPROTO_IPIP &&
+			    write(tun, buf + 4, (size_t)n - 4) > 0)
+				n_gue++;
+			else
+				n_bad++;
+		}
+	}
+	fprintf(stderr, "decap: ipip %lu gue %lu bad %lu\n", n_ipip, n_gue,
+	    n_bad);
+	return 0;
+}
