@@ -48,6 +48,7 @@ conn_table_init(struct conn_table *t, uint32_t max)
 		pthread_mutex_init(&t->in_locks[i], NULL);
 		pthread_mutex_init(&t->out_locks[i], NULL);
 	}
+	pthread_mutex_init(&t->dead_lock, NULL);
 	return 0;
 }
 
@@ -56,11 +57,13 @@ conn_table_free(struct conn_table *t)
 {
 	if (t->in_hash && t->in_locks)
 		conn_flush(t);
-	if (t->in_locks)
+	if (t->in_locks) {
 		for (uint32_t i = 0; i < t->nlocks; i++) {
 			pthread_mutex_destroy(&t->in_locks[i]);
 			pthread_mutex_destroy(&t->out_locks[i]);
 		}
+		pthread_mutex_destroy(&t->dead_lock);
+	}
 	free(t->in_hash);
 	free(t->out_hash);
 	free(t->in_locks);
@@ -428,10 +431,77 @@ sweep_bucket(struct conn_table *t, uint32_t b, uint64_t now_ms, enum sweep how)
 	return n;
 }
 
+static void
+unlink_in(struct conn_table *t, struct conn *c)
+{
+	uint32_t hi = key_hash(t, &c->in);
+	struct conn **pp;
+
+	for (pp = &t->in_hash[hi]; *pp; pp = &(*pp)->in_next)
+		if (*pp == c) {
+			*pp = c->in_next;
+			return;
+		}
+}
+
+void
+conn_unhash(struct conn_table *t, struct conn *c)
+{
+	uint32_t hi = key_hash(t, &c->in), ho = key_hash(t, &c->out);
+
+	pthread_mutex_lock(&t->in_locks[hi % t->nlocks]);
+	pthread_mutex_lock(&t->out_locks[ho % t->nlocks]);
+	unlink_out(t, c);
+	unlink_in(t, c);
+	pthread_mutex_unlock(&t->out_locks[ho % t->nlocks]);
+	pthread_mutex_unlock(&t->in_locks[hi % t->nlocks]);
+	pthread_mutex_lock(&t->dead_lock);
+	c->in_next = t->dead;
+	t->dead = c;
+	pthread_mutex_unlock(&t->dead_lock);
+}
+
+int
+conn_reusable(const struct conn *c, int conn_reuse_mode)
+{
+	if (conn_reuse_mode == 0 || c->control || c->proto != IPPROTO_TCP)
+		return 0;
+	return c->state == TCP_S_TIME_WAIT || ((conn_reuse_mode & 2) &&
+	    c->state == TCP_S_FIN_WAIT && (c->flags & CONN_F_NOOUTPUT));
+}
+
+/* Free unhashed entries nobody holds any more. */
+static uint32_t
+reap_dead(struct conn_table *t, int force)
+{
+	struct conn *keep = NULL, *free_list = NULL, *c;
+	uint32_t n = 0;
+
+	pthread_mutex_lock(&t->dead_lock);
+	while ((c = t->dead) != NULL) {
+		t->dead = c->in_next;
+		if (!force && atomic_load(&c->refcnt) > 0) {
+			c->in_next = keep;
+			keep = c;
+		} else {
+			c->in_next = free_list;
+			free_list = c;
+		}
+	}
+	t->dead = keep;
+	pthread_mutex_unlock(&t->dead_lock);
+	while ((c = free_list) != NULL) {
+		free_list = c->in_next;
+		conn_free(t, c);
+		n++;
+	}
+	return n;
+}
+
 uint32_t
 conn_expire(struct conn_table *t, uint64_t now_ms)
 {
-	uint32_t n = 0;
+	uint32_t n = reap_dead(t, 0);
 
 	for (uint32_t b = 0; b < t->size; b++)
 		if (t->in_hash[b])
@@ -442,6 +512,7 @@ conn_expire(struct conn_table *t, uint64_t now_ms)
 void
 conn_flush(struct conn_table *t)
 {
+	reap_dead(t, 1);
 	for (enum sweep how = SWEEP_CONNS; how <= SWEEP_ALL; how++)
 		for (uint32_t b = 0; b < t->size; b++)
 			if (t->in_hash[b])

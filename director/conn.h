@@ -58,6 +58,8 @@ struct conn_table {
 	uint32_t		 half_open_max;	/* per service */
 	_Atomic uint32_t	 count;
 	struct proto_timeouts	 timeouts;
+	pthread_mutex_t		 dead_lock;	/* unhashed, waiting for 0 refs */
+	struct conn		*dead;
 };
 
 int	conn_table_init(struct conn_table *t, uint32_t max);
@@ -90,6 +92,12 @@ struct conn *conn_create_template(struct conn_table *t, uint8_t proto,
 /* Put c under the template ct, handing over the caller's hold on ct;
  * ct's lifetime restarts. */
 void	conn_bind_control(struct conn *c, struct conn *ct, uint64_t now_ms);
+
+/* Take a held connection out of both tables at once (a new connection
+ * reuses its ports); it is freed once nobody holds it. */
+void	conn_unhash(struct conn_table *t, struct conn *c);
+/* IPVS is_new_conn_expected: may a SYN replace this entry? */
+int	conn_reusable(const struct conn *c, int conn_reuse_mode);
 
 /* Apply a packet to the state machine and refresh the expiry. */
 void	conn_update(struct conn_table *t, struct conn *c, enum conn_dir dir,

@@ -138,8 +138,16 @@ conn_of(struct worker *w, struct pkt *p, enum conn_dir *dir, int *why)
 
 	conn_key_in(&k, p->proto, &p->saddr, p->sport, &p->daddr, p->dport);
 	if ((c = conn_lookup_in(&d->conns, &k)) != NULL) {
-		*dir = DIR_INPUT;
-		return c;
+		/* IPVS conn_reuse_mode: a fresh SYN on a finished entry starts
+		 * a new connection, scheduled anew. */
+		if ((p->tcp_flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN &&
+		    conn_reusable(c, d->conf.director.conn_reuse_mode)) {
+			conn_unhash(&d->conns, c);
+			conn_put(c);
+		} else {
+			*dir = DIR_INPUT;
+			return c;
+		}
 	}
 	/* A reply of a NAT connection: (rs, rsport) -> (client, cport). */
 	if ((c = conn_lookup_out(&d->conns, &k)) != NULL) {

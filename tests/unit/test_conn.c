@@ -215,6 +215,36 @@ test_template_lifetime(void **state)
 }
 
 static void
+test_conn_reuse(void **state)
+{
+	struct env e;
+	struct conn_key k;
+
+	env_init(&e, FWD_NAT, 10);
+	struct conn *c = open_conn(&e, 40200, 0);
+	conn_update(&e.conns, c, DIR_INPUT, TCPF_SYN, 0);
+	assert_false(conn_reusable(c, 1));	/* SYN_RECV: not finished */
+	conn_update(&e.conns, c, DIR_OUTPUT, TCPF_SYN | TCPF_ACK, 0);
+	conn_update(&e.conns, c, DIR_INPUT, TCPF_ACK, 0);
+	conn_update(&e.conns, c, DIR_INPUT, TCPF_FIN | TCPF_ACK, 0);
+	conn_update(&e.conns, c, DIR_OUTPUT, TCPF_FIN | TCPF_ACK, 0);
+	assert_int_equal(c->state, TCP_S_TIME_WAIT);
+	assert_false(conn_reusable(c, 0));	/* mode 0: keep it */
+	assert_true(conn_reusable(c, 1));
+	conn_unhash(&e.conns, c);
+	conn_key_in(&k, IPPROTO_TCP, &e.client, 40200, &e.vip, 80);
+	assert_null(conn_lookup_in(&e.conns, &k));
+	struct conn *n = open_conn(&e, 40200, 0);	/* the same ports again */
+	assert_non_null(n);
+	conn_put(n);
+	assert_int_equal(conn_expire(&e.conns, 0), 0);	/* c still held */
+	conn_put(c);
+	assert_int_equal(conn_expire(&e.conns, 0), 1);	/* now freed */
+	assert_int_equal(atomic_load(&e.conns.count), 1);
+	env_free(&e);
+}
+
+static void
 test_flush_with_templates(void **state)
 {
 	struct env e;
@@ -246,6 +276,7 @@ main(void)
 		cmocka_unit_test(test_held_entry_survives_expiry),
 		cmocka_unit_test(test_template_lifetime),
 		cmocka_unit_test(test_flush_with_templates),
+		cmocka_unit_test(test_conn_reuse),
 	};
 	return cmocka_run_group_tests_name("conn", tests, NULL, NULL);
 }
