@@ -21,19 +21,21 @@ LDLIBS  := $(PKG_LIBS) -lpthread
 LIB_SRC := $(wildcard lib/*.c)
 DIR_SRC := $(filter-out director/main.c,$(wildcard director/*.c))
 CTL_SRC := $(filter-out ctl/main.c,$(wildcard ctl/*.c))
+VRRP_SRC := $(filter-out vrrp/main.c,$(wildcard vrrp/*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 DIR_OBJ := $(DIR_SRC:%.c=$(B)/obj/%.o)
 CTL_OBJ := $(CTL_SRC:%.c=$(B)/obj/%.o)
+VRRP_OBJ := $(VRRP_SRC:%.c=$(B)/obj/%.o)
 
-BINS    := $(B)/bin/tandem-director $(B)/bin/tandemctl
+BINS    := $(B)/bin/tandem-director $(B)/bin/tandemctl $(B)/bin/tandem-vrrpd
 TOOLS   := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all tools deps test unit unit-asan fuzz integration demo bench install clean lint
 all: $(BINS) tools
 
-$(B)/obj/%.o: %.c $(wildcard lib/*.h director/*.h ctl/*.h)
+$(B)/obj/%.o: %.c $(wildcard lib/*.h director/*.h ctl/*.h vrrp/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
@@ -52,15 +54,21 @@ $(B)/libctl.a: $(CTL_OBJ)
 $(B)/bin/tandemctl: $(B)/obj/ctl/main.o $(B)/libctl.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/libvrrp.a: $(VRRP_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+$(B)/bin/tandem-vrrpd: $(B)/obj/vrrp/main.o $(B)/libvrrp.a $(B)/libtandem.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 tools: $(TOOLS)
 $(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lpthread
 
-$(B)/tests/%: tests/unit/%.c $(B)/libdirector.a $(B)/libctl.a $(B)/libtandem.a
+$(B)/tests/%: tests/unit/%.c $(B)/libdirector.a $(B)/libctl.a $(B)/libvrrp.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Idirector -Ictl -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Idirector -Ictl -Ivrrp -o $@ $^ $(LDLIBS) -lcmocka
 
 # The unit tests again, under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -87,9 +95,9 @@ bench: deps all
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl
+	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl vrrp
 	clang-tidy --quiet -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
-	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
+	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \

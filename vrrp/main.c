@@ -1,0 +1,160 @@
+/* tandem-vrrpd: VRRP v2/v3 instances and sync groups from the config's
+ * vrrp section; tells tandem-director which VIPs this node owns. One
+ * libevent loop; SIGTERM sends priority-0 adverts and releases. */
+#include "vrrpd.h"
+
+#include "ctlmsg.h"
+#include "log.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tandem-vrrpd [-t] [-d] [-f file] "
+	    "[--run-dir dir]\n");
+	exit(2);
+}
+
+static void
+on_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	struct vrrpd *d = arg;
+
+	if (sig == SIGHUP) {
+		log_info("SIGHUP: reload is not supported yet; ignored");
+		return;
+	}
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopbreak(d->base);
+}
+
+static int
+setup(struct vrrpd *d)
+{
+	d->n_inst = d->vc.n_inst;
+	d->inst = calloc((size_t)d->n_inst + 1, sizeof(*d->inst));
+	d->gstate = calloc((size_t)d->vc.n_groups + 1, sizeof(*d->gstate));
+	if (d->inst == NULL || d->gstate == NULL)
+		return -1;
+	for (int i = 0; i < d->n_inst; i++)
+		if (vrrp_inst_init(d, &d->inst[i], i) == -1)
+			return -1;
+	if (vrrp_script_init(d) == -1 || vrrp_notify_open(d) == -1 ||
+	    vrrp_net_open(d) == -1 || vrrp_track_open(d) == -1 ||
+	    vrrp_ctl_open(d) == -1 || vrrp_dir_open(d) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+teardown(struct vrrpd *d)
+{
+	for (int i = 0; i < d->n_inst; i++)
+		vrrp_inst_stop(&d->inst[i]);
+	vrrp_dir_flush(d->dir);
+	vrrp_dir_close(d->dir);
+	ctl_server_close(d->ctl);
+	vrrp_track_close(d);
+	vrrp_net_close(d);
+	for (int i = 0; i < d->n_inst; i++) {
+		if (d->inst[i].timer)
+			event_free(d->inst[i].timer);
+		if (d->inst[i].garp_ev)
+			event_free(d->inst[i].garp_ev);
+	}
+	if (d->fifo_fd >= 0)
+		close(d->fifo_fd);
+	free(d->inst);
+	free(d->gstate);
+}
+
+static int
+run(struct vrrpd *d)
+{
+	struct event *ev[3];
+	int rc = 0;
+
+	if (mkdir(d->run_dir, 0700) == -1 && errno != EEXIST)
+		fatal("run directory %s", d->run_dir);
+	if ((d->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	d->fifo_fd = -1;
+	d->tx_fd = d->uni_fd4 = d->uni_fd6 = d->rx_fd4 = d->rx_fd6 = -1;
+	if (setup(d) == -1) {
+		log_warnx("cannot start");
+		rc = 1;
+		goto out;
+	}
+	ev[0] = evsignal_new(d->base, SIGTERM, on_signal, d);
+	ev[1] = evsignal_new(d->base, SIGINT, on_signal, d);
+	ev[2] = evsignal_new(d->base, SIGHUP, on_signal, d);
+	for (int i = 0; i < 3; i++)
+		event_add(ev[i], NULL);
+	vrrp_inst_track_all(d);
+	for (int i = 0; i < d->n_inst; i++)
+		vrrp_inst_start(&d->inst[i]);
+	log_info("%d instance(s), %d sync group(s)", d->n_inst,
+	    d->vc.n_groups);
+	event_base_dispatch(d->base);
+	for (int i = 0; i < 3; i++)
+		event_free(ev[i]);
+out:
+	teardown(d);
+	event_base_free(d->base);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "run-dir", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vrrpd d;
+	const char *file = CONF_DEFAULT_PATH, *run_dir = NULL;
+	int check = 0, debug = 0, ch, rc;
+
+	memset(&d, 0, sizeof(d));
+	while ((ch = getopt_long(argc, argv, "df:th", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': debug = 1; break;
+		case 'f': file = optarg; break;
+		case 't': check = 1; break;
+		case 'r': run_dir = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("tandem-vrrpd", LOG_LVL_INFO, 0);
+	if (conf_load(file, &d.conf, stderr) == -1 ||
+	    conf_vrrp_load(file, &d.vc, stderr) == -1)
+		return 1;
+	if (check) {
+		printf("%s: configuration OK\n", file);
+		conf_vrrp_free(&d.vc);
+		conf_free(&d.conf);
+		return 0;
+	}
+	log_set_level(debug ? LOG_LVL_DEBUG : d.conf.node.log_level);
+	snprintf(d.run_dir, sizeof(d.run_dir), "%s",
+	    run_dir ? run_dir : d.conf.node.run_dir);
+	d.conf_path = file;
+	signal(SIGPIPE, SIG_IGN);
+	rc = run(&d);
+	conf_vrrp_free(&d.vc);
+	conf_free(&d.conf);
+	return rc;
+}
