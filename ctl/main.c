@@ -3,6 +3,7 @@
 #include "format.h"
 #include "parse.h"
 #include "request.h"
+#include "vrrp.h"
 
 #include "ctlmsg.h"
 
@@ -250,6 +251,8 @@ main(int argc, char **argv)
 
 	/* A director that goes away must give an error, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
+	if (ctl_vrrp_wanted(argc, argv))
+		return ctl_vrrp_main(argc, argv);
 	if (cmd_parse(argc, argv, &cmd, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", ctx.prog, err);
 		cmd_usage(stderr, ctx.prog, 0);

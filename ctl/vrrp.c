@@ -1,0 +1,143 @@
+/* tandemctl vrrp [--json]: every VRRP instance of tandem-vrrpd with its
+ * state, priorities, master, last transition and advert counters. */
+#include "vrrp.h"
+
+#include "ctlmsg.h"
+#include "format.h"
+#include "parse.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int
+ctl_vrrp_wanted(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--run-dir") == 0) {
+			i++;
+			continue;
+		}
+		if (strcmp(argv[i], "vrrp") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static const char *
+jstr(json_object *o, const char *key, const char *def)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
+		return def;
+	return json_object_get_string(v);
+}
+
+static int64_t
+jint(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v)
+	    : 0;
+}
+
+static void
+when(char *buf, size_t len, int64_t ms)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms <= 0 || localtime_r(&t, &tm) == NULL)
+		snprintf(buf, len, "-");
+	else
+		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+void
+ctl_vrrp_print(FILE *out, json_object *reply)
+{
+	json_object *arr, *c;
+	char t[32];
+
+	fprintf(out, "%-12s %-9s %4s %3s %-6s %4s %4s %-26s %-19s %8s %8s "
+	    "%7s\n", "Instance", "Interface", "VRID", "Ver", "State", "Prio",
+	    "Eff", "Master", "Last transition", "Sent", "Received", "Invalid");
+	if (!json_object_object_get_ex(reply, "instances", &arr))
+		return;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		if (!json_object_object_get_ex(o, "counters", &c))
+			c = NULL;
+		when(t, sizeof(t), jint(o, "last_transition_ms"));
+		fprintf(out, "%-12s %-9s %4lld %3lld %-6s %4lld %4lld %-26s "
+		    "%-19s %8lld %8lld %7lld\n", jstr(o, "name", "?"),
+		    jstr(o, "interface", "?"), (long long)jint(o, "vrid"),
+		    (long long)jint(o, "version"), jstr(o, "state", "?"),
+		    (long long)jint(o, "priority"),
+		    (long long)jint(o, "effective_priority"),
+		    jstr(o, "master", "-"), t,
+		    (long long)(c ? jint(c, "sent") : 0),
+		    (long long)(c ? jint(c, "received") : 0),
+		    (long long)(c ? jint(c, "invalid") : 0));
+	}
+}
+
+static int
+on_reply(json_object *reply, void *arg)
+{
+	int json = *(int *)arg;
+	json_object *ok;
+
+	if (!json_object_object_get_ex(reply, "ok", &ok) ||
+	    !json_object_get_boolean(ok)) {
+		fprintf(stderr, "tandemctl: %s\n", jstr(reply, "error",
+		    "tandem-vrrpd refused the request"));
+		return -1;
+	}
+	if (json)
+		fmt_json(stdout, reply);
+	else
+		ctl_vrrp_print(stdout, reply);
+	return 0;
+}
+
+int
+ctl_vrrp_main(int argc, char **argv)
+{
+	const char *run_dir = CMD_DEF_RUNDIR;
+	json_object *req;
+	int json = 0, fd, rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc)
+			run_dir = argv[++i];
+		else if (strncmp(argv[i], "--run-dir=", 10) == 0)
+			run_dir = argv[i] + 10;
+		else if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "vrrp") != 0) {
+			fprintf(stderr, "usage: tandemctl [--run-dir DIR] vrrp "
+			    "[--json]\n");
+			return 2;
+		}
+	}
+	if ((fd = ctl_connect(run_dir, "vrrpd")) == -1) {
+		fprintf(stderr, "tandemctl: cannot reach tandem-vrrpd at "
+		    "%s/vrrpd.sock: %s\n", run_dir, strerror(errno));
+		return 1;
+	}
+	req = json_object_new_object();
+	json_object_object_add(req, "cmd", json_object_new_string("vrrp"));
+	rc = ctl_call(fd, req, on_reply, &json);
+	json_object_put(req);
+	close(fd);
+	if (rc == -1) {
+		fprintf(stderr, "tandemctl: no reply from tandem-vrrpd\n");
+		return 1;
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}
