@@ -2,6 +2,7 @@
  * with striped locks, a reference count for packets in flight and an
  * expiry sweep. Lock order: an input stripe, then an output stripe. */
 #include "conn.h"
+#include "proto_sctp.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -318,6 +319,44 @@ tcp_transition(struct conn_table *t, struct conn *c, enum conn_dir dir,
 	}
 }
 
+/* Active/inactive accounting on a state change, as set_tcp_state and
+ * set_sctp_state do it. */
+static void
+count_activity(struct conn *c, int active)
+{
+	if (c->dest == NULL)
+		return;
+	if (!(c->flags & CONN_F_INACTIVE) && !active) {
+		atomic_fetch_sub(&c->dest->active, 1);
+		atomic_fetch_add(&c->dest->inactive, 1);
+		c->flags |= CONN_F_INACTIVE;
+	} else if ((c->flags & CONN_F_INACTIVE) && active) {
+		atomic_fetch_add(&c->dest->active, 1);
+		atomic_fetch_sub(&c->dest->inactive, 1);
+		c->flags &= (uint16_t)~CONN_F_INACTIVE;
+	}
+}
+
+void
+conn_update_sctp(struct conn_table *t, struct conn *c, enum conn_dir dir,
+    int event, uint64_t now_ms)
+{
+	pthread_spin_lock(&c->lock);
+	if (c->flags & CONN_F_NOOUTPUT) {
+		if (dir == DIR_OUTPUT)
+			c->flags &= (uint16_t)~CONN_F_NOOUTPUT;
+		else
+			dir = DIR_INPUT_ONLY;
+	}
+	int ns = sctp_next_state(c->state, dir, event);
+	if (ns != c->state)
+		count_activity(c, sctp_state_active(ns));
+	c->state = (uint8_t)ns;
+	c->timeout = t->timeouts.sctp[ns];
+	conn_set_expiry(c, now_ms);
+	pthread_spin_unlock(&c->lock);
+}
+
 void
 conn_update(struct conn_table *t, struct conn *c, enum conn_dir dir,
     uint8_t tcp_flags, uint64_t now_ms)
@@ -464,7 +503,11 @@ conn_unhash(struct conn_table *t, struct conn *c)
 int
 conn_reusable(const struct conn *c, int conn_reuse_mode)
 {
-	if (conn_reuse_mode == 0 || c->control || c->proto != IPPROTO_TCP)
+	if (conn_reuse_mode == 0 || c->control)
+		return 0;
+	if (c->proto == IPPROTO_SCTP)
+		return c->state == SCTP_S_CLOSED;
+	if (c->proto != IPPROTO_TCP)
 		return 0;
 	return c->state == TCP_S_TIME_WAIT || ((conn_reuse_mode & 2) &&
 	    c->state == TCP_S_FIN_WAIT && (c->flags & CONN_F_NOOUTPUT));

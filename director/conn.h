@@ -103,6 +103,10 @@ int	conn_reusable(const struct conn *c, int conn_reuse_mode);
 void	conn_update(struct conn_table *t, struct conn *c, enum conn_dir dir,
 	    uint8_t tcp_flags, uint64_t now_ms);
 
+/* The same for an SCTP packet, whose event the decoder found. */
+void	conn_update_sctp(struct conn_table *t, struct conn *c,
+	    enum conn_dir dir, int event, uint64_t now_ms);
+
 /* Remove every expired, idle entry; returns how many were removed. */
 uint32_t conn_expire(struct conn_table *t, uint64_t now_ms);
 /* Remove everything (shutdown). */

@@ -5,6 +5,7 @@
 #include "ctlmsg.h"
 #include "log.h"
 #include "proto.h"
+#include "proto_sctp.h"
 #include "scheduler.h"
 
 #include <arpa/inet.h>
@@ -223,6 +224,7 @@ conn_to_json(const struct conn *c, void *arg)
 	json_object_object_add(o, "dport", json_object_new_int(c->dport));
 	json_object_object_add(o, "state", json_object_new_string(
 	    c->proto == IPPROTO_UDP ? udp_state_name(c->state) :
+	    c->proto == IPPROTO_SCTP ? sctp_state_name(c->state) :
 	    tcp_state_name(c->state)));
 	json_object_object_add(o, "expire_ms", json_object_new_int64(
 	    exp > pg->now ? (int64_t)(exp - pg->now) : 0));

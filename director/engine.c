@@ -4,6 +4,7 @@
  * that is not forwarded is counted under the reason it was dropped. */
 #include "director.h"
 #include "frame.h"
+#include "proto_sctp.h"
 #include "log.h"
 #include "scheduler.h"
 #include "xmit.h"
@@ -140,8 +141,10 @@ conn_of(struct worker *w, struct pkt *p, enum conn_dir *dir, int *why)
 	if ((c = conn_lookup_in(&d->conns, &k)) != NULL) {
 		/* IPVS conn_reuse_mode: a fresh SYN on a finished entry starts
 		 * a new connection, scheduled anew. */
-		if ((p->tcp_flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN &&
-		    conn_reusable(c, d->conf.director.conn_reuse_mode)) {
+		int fresh = p->proto == IPPROTO_SCTP ?
+		    p->sctp_first == SCTP_CT_INIT :
+		    (p->tcp_flags & (TCPF_SYN | TCPF_ACK | TCPF_RST)) == TCPF_SYN;
+		if (fresh && conn_reusable(c, d->conf.director.conn_reuse_mode)) {
 			conn_unhash(&d->conns, c);
 			conn_put(c);
 		} else {
@@ -169,6 +172,12 @@ conn_of(struct worker *w, struct pkt *p, enum conn_dir *dir, int *why)
 	 * sloppy_tcp any segment but a RST (a standby that missed the SYN). */
 	if (p->proto == IPPROTO_TCP && ((p->tcp_flags & TCPF_RST) ||
 	    (!(p->tcp_flags & TCPF_SYN) && !d->conf.director.sloppy_tcp))) {
+		*why = CNT_DROP_NO_CONN;
+		return NULL;
+	}
+	/* SCTP: only an INIT (sloppy_sctp: anything but an ABORT). */
+	if (p->proto == IPPROTO_SCTP &&
+	    !sctp_may_create(p->sctp_first, d->conf.director.sloppy_sctp)) {
 		*why = CNT_DROP_NO_CONN;
 		return NULL;
 	}
@@ -285,7 +294,11 @@ engine_ipv4(struct worker *w, struct pkt *p, struct netio_frame *f)
 		forward(w, p, f, c, dir);
 		goto out;
 	}
-	conn_update(&d->conns, c, dir, p->tcp_flags, now_monotonic_ms());
+	if (p->proto == IPPROTO_SCTP)
+		conn_update_sctp(&d->conns, c, dir, p->sctp_event,
+		    now_monotonic_ms());
+	else
+		conn_update(&d->conns, c, dir, p->tcp_flags, now_monotonic_ms());
 	forward(w, p, f, c, dir);
 	conn_put(c);
 out:

@@ -1,7 +1,9 @@
 /* Frame decoding: every length is checked before any field is read. */
 #include "frame.h"
+#include "crc32c.h"
 #include "csum.h"
 #include "cursor.h"
+#include "proto_sctp.h"
 
 #include <netinet/in.h>
 
@@ -79,6 +81,30 @@ decode_icmp(struct pkt *p, struct cursor *c)
 	return 0;
 }
 
+/* SCTP: the common header, every chunk header checked, the CRC32c. */
+static int
+decode_sctp(struct pkt *p, struct cursor *c)
+{
+	const uint8_t *h = cur_take(c, SCTP_HDR_LEN);
+	uint8_t first = 0;
+
+	if (h == NULL)
+		return CNT_DROP_TRUNC_L4;
+	p->sport = get_be16(h);
+	p->dport = get_be16(h + 2);
+	p->l4_csum_off = p->l4_off + SCTP_CSUM_OFF;
+	int ev = sctp_event_of(h + SCTP_HDR_LEN, p->l4_len - SCTP_HDR_LEN,
+	    &first);
+	if (ev < 0)
+		return ev == -SCTP_BAD_TRUNC ? CNT_DROP_TRUNC_L4 :
+		    CNT_DROP_BAD_L4_HDR;
+	p->sctp_event = (int8_t)ev;
+	p->sctp_first = first;
+	if (!(p->csum_flags & FRAME_CSUM_VALID) && !sctp_csum_ok(h, p->l4_len))
+		return CNT_DROP_BAD_L4_CSUM;
+	return 0;
+}
+
 int
 frame_decode_l4(struct pkt *p, struct cursor *c)
 {
@@ -115,6 +141,8 @@ frame_decode_l4(struct pkt *p, struct cursor *c)
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		return decode_icmp(p, c);
+	case IPPROTO_SCTP:
+		return decode_sctp(p, c);
 	default:
 		return CNT_DROP_PROTO;
 	}
@@ -189,7 +217,8 @@ decode_ipv4(struct pkt *p, struct cursor *c)
 	int rc = frame_decode_l4(p, &l4c);
 	if (rc)
 		return rc;
-	if (p->proto != IPPROTO_ICMP && !frame_l4_csum_ok(p))
+	if (p->proto != IPPROTO_ICMP && p->proto != IPPROTO_SCTP &&
+	    !frame_l4_csum_ok(p))
 		return CNT_DROP_BAD_L4_CSUM;
 	return 0;
 }

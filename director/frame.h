@@ -41,6 +41,8 @@ struct pkt {
 	uint16_t	 sport, dport;
 	size_t		 l4_csum_off;	/* offset of the L4 checksum field */
 	uint8_t		 icmp_type, icmp_code;
+	int8_t		 sctp_event;	/* enum sctp_event of the packet */
+	uint8_t		 sctp_first;	/* its first chunk's type */
 	/* An ICMP error's quoted datagram: its IP header and ports. */
 	size_t		 in_l3_off, in_l4_off;
 	uint8_t		 in_proto;

@@ -75,7 +75,8 @@ frame_decode_ipv6(struct pkt *p, struct cursor *c)
 	p->l4_len = l3 + 40 + plen - cur_off(&in);
 	if ((rc = frame_decode_l4(p, &in)) != 0)
 		return rc;
-	if (p->proto != IPPROTO_ICMPV6 && !frame_l4_csum_ok(p))
+	if (p->proto != IPPROTO_ICMPV6 && p->proto != IPPROTO_SCTP &&
+	    !frame_l4_csum_ok(p))
 		return CNT_DROP_BAD_L4_CSUM;
 	return 0;
 }

@@ -21,9 +21,12 @@ enum conn_dir {
 };
 
 /* Timeouts in seconds, per protocol state, changeable with --set. */
+#define SCTP_STATES	14	/* enum sctp_state in proto_sctp.h */
+
 struct proto_timeouts {
 	uint32_t	tcp[TCP_S_LAST];
 	uint32_t	udp[UDP_S_LAST];
+	uint32_t	sctp[SCTP_STATES];
 };
 
 void	proto_timeouts_default(struct proto_timeouts *t);

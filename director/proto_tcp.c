@@ -1,6 +1,9 @@
 /* IPVS's TCP state tables (ip_vs_proto_tcp.c, current mainline), the event
  * index, the active-state set and the default timeouts; UDP's one state. */
 #include "proto.h"
+#include "proto_sctp.h"
+
+_Static_assert(SCTP_STATES == SCTP_S_LAST, "proto.h's SCTP_STATES");
 #include "frame.h"
 
 #define sNO TCP_S_NONE
@@ -57,6 +60,7 @@ proto_timeouts_default(struct proto_timeouts *t)
 	for (int i = 0; i < TCP_S_LAST; i++)
 		t->tcp[i] = tcp[i];
 	t->udp[UDP_S_NORMAL] = 5 * 60;
+	sctp_timeouts_default(t->sctp);
 }
 
 /* IPVS's tcp_state_idx: RST first, then SYN, FIN, ACK. */

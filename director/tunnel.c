@@ -193,7 +193,8 @@ tunnel_forward(struct worker *w, struct pkt *p, const struct netio_frame *f,
 	if (ETH_LEN + ovh + p->l3_len > NETIO_COPY_MAX)
 		return CNT_DROP_TUN_MTU;
 	memcpy(w->scratch + ETH_LEN + ovh, p->frame + p->l3_off, p->l3_len);
-	if (p->csum_flags & FRAME_CSUM_PARTIAL)
+	if ((p->csum_flags & FRAME_CSUM_PARTIAL) &&
+	    (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP))
 		complete_partial(w->scratch + ETH_LEN + ovh, p->l3_len);
 	tun_send(w, c, &o, w->scratch, p->l3_len);
 	return 0;

@@ -1,5 +1,6 @@
 /* Frame rewriting for DR and NAT, and ARP frame construction. */
 #include "xmit.h"
+#include "crc32c.h"
 #include "csum.h"
 #include "cursor.h"
 
@@ -34,6 +35,14 @@ nat_rewrite(struct pkt *p, int dst, const struct tnd_addr *a, uint16_t port)
 
 	if (!v6)
 		csum_replace4(ip + 10, get_be32(addrp), get_be32(a->bytes));
+	if (p->proto == IPPROTO_SCTP) {
+		/* CRC32c covers no pseudo header: only the port matters, and
+		 * a CRC is recomputed, not patched. */
+		memcpy(addrp, a->bytes, alen);
+		put_be16(portp, port);
+		sctp_csum_set(l4, p->l4_len);
+		goto done;
+	}
 	if (!udp_nosum) {
 		csum_replace_bytes(l4sum, addrp, a->bytes, alen, partial);
 		if (!partial)
@@ -44,6 +53,7 @@ nat_rewrite(struct pkt *p, int dst, const struct tnd_addr *a, uint16_t port)
 	}
 	memcpy(addrp, a->bytes, alen);
 	put_be16(portp, port);
+done:
 	if (dst) {
 		p->daddr = *a;
 		p->dport = port;

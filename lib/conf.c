@@ -131,6 +131,7 @@ static const struct cw_key director_keys[] = {
 	KI("conn_reuse_mode", K_INT, struct conf_director, conn_reuse_mode,
 	    0, 2, 0),
 	KB("sloppy_tcp", struct conf_director, sloppy_tcp),
+	KB("sloppy_sctp", struct conf_director, sloppy_sctp),
 	KI("half_open_max", K_U32, struct conf_director, half_open_max, 1,
 	    1 << 26, 0),
 	KEND

@@ -103,6 +103,7 @@ struct conf_director {
 	int		expire_quiescent_template;
 	int		conn_reuse_mode;	/* default 1 */
 	int		sloppy_tcp;
+	int		sloppy_sctp;
 	uint32_t	half_open_max;		/* per service; 0: conn_max/4 */
 };
 
