@@ -106,6 +106,8 @@ vrrp_ctl_status(struct vrrpd *d)
 	json_object_object_add(r, "director_alive",
 	    json_object_new_boolean(d->dir_alive));
 	json_object_object_add(r, "unmatched", counters_json(&d->unmatched));
+	json_object_object_add(r, "rx_dropped", json_object_new_int64(
+	    (int64_t)d->rx_dropped4 + d->rx_dropped6));
 	json_object_object_add(r, "ctl_refused",
 	    json_object_new_int64((int64_t)ctl_server_refused(d->ctl)));
 	return r;

@@ -153,6 +153,15 @@ recv4_one(struct vrrpd *d, const uint8_t *pkt, size_t len, int ifindex)
 	vrrp_inst_recv(d, ifp, pkt + hl, len - hl, &a);
 }
 
+/* The kernel's count of datagrams dropped on a full socket buffer
+ * (SO_RXQ_OVFL): a flood we could not read is still counted. */
+static void
+rx_overflow(const struct cmsghdr *c, uint32_t *dropped)
+{
+	if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL)
+		memcpy(dropped, CMSG_DATA(c), sizeof(*dropped));
+}
+
 static void
 rx4_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -168,13 +177,15 @@ rx4_cb(evutil_socket_t fd, short ev, void *arg)
 		if (r < 0)
 			break;
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c;
-		    c = CMSG_NXTHDR(&msg, c))
+		    c = CMSG_NXTHDR(&msg, c)) {
 			if (c->cmsg_level == IPPROTO_IP &&
 			    c->cmsg_type == IP_PKTINFO) {
 				struct in_pktinfo pi;
 				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 				ifindex = pi.ipi_ifindex;
-			}
+			} else
+				rx_overflow(c, &d->rx_dropped4);
+		}
 		if (msg.msg_flags & MSG_TRUNC)
 			count_bad(d, if_by_index(d, ifindex), AF_INET, NULL, 0,
 			    VRRP_ADV_E_LEN);
@@ -215,6 +226,9 @@ rx6_cb(evutil_socket_t fd, short ev, void *arg)
 			} else if (c->cmsg_type == IPV6_HOPLIMIT)
 				memcpy(&a.ttl, CMSG_DATA(c), sizeof(int));
 		}
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c;
+		    c = CMSG_NXTHDR(&msg, c))
+			rx_overflow(c, &d->rx_dropped6);
 		struct vrrp_if *ifp = if_by_index(d, ifindex);
 		if (ifp == NULL)
 			continue;
@@ -232,7 +246,7 @@ rx6_cb(evutil_socket_t fd, short ev, void *arg)
 static int
 open_rx(struct vrrpd *d)
 {
-	int on = 1;
+	int on = 1, buf = 1 << 20;
 
 	d->rx_fd4 = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    VRRP_PROTO);
@@ -250,6 +264,11 @@ open_rx(struct vrrpd *d)
 	    sizeof(on)) == -1) {
 		log_warn("raw VRRP socket options");
 		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		int fd = i ? d->rx_fd6 : d->rx_fd4;
+		setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on));
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	}
 	d->rx_ev4 = event_new(d->base, d->rx_fd4, EV_READ | EV_PERSIST, rx4_cb,
 	    d);

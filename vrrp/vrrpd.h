@@ -96,6 +96,7 @@ struct vrrpd {
 	int			 group_busy;	/* sync propagation running */
 	enum vrrp_state		*gstate;	/* per sync group */
 	struct vrrp_counters	 unmatched;	/* adverts for no instance */
+	uint32_t		 rx_dropped4, rx_dropped6;	/* SO_RXQ_OVFL */
 	uint16_t		 ip_id;
 	struct vrrp_job		*jobs;		/* running scripts */
 	uid_t			 script_uid;
