@@ -5,7 +5,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=build/fuzz
 secs=${FUZZ_SECONDS:-20}
+export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 n=0
+failed=0
 tests/fuzz/build.sh "$out" >&2 || { echo "not ok 1 - fuzz targets build"; exit 1; }
 for bin in "$out"/fuzz_*; do
 	name=$(basename "$bin")
@@ -18,8 +20,10 @@ for bin in "$out"/fuzz_*; do
 		echo "ok $n - $name: ${secs}s without a crash ($(grep -o 'cov: [0-9]*' "$work.log" | tail -1))"
 	else
 		echo "not ok $n - $name crashed"
+		failed=1
 		grep -E "ERROR|SUMMARY|Test unit" "$work.log" | head -5 | sed 's/^/#   /'
 		cp -f crash-* "$work" 2>/dev/null
 	fi
 	rm -rf "$work" "$work.log"
 done
+exit $failed
