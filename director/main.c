@@ -72,7 +72,7 @@ on_netlink(evutil_socket_t fd, short ev, void *arg)
 
 	if (netl_process(d->nl) < 0)
 		log_warnx("netlink: failed to read notifications");
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < NETL_KINDS; k++)
 		if (d->l2_dirty & (1 << k))
 			l2tab_rebuild(&d->l2, d->nl, (enum netl_kind)k);
 	d->l2_dirty = 0;
@@ -151,7 +151,7 @@ run(struct director *d)
 		fatalx("event_base_new failed");
 	if ((d->nl = netl_open(l2_changed, d)) == NULL)
 		fatalx("netlink: cannot open the route caches");
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < NETL_KINDS; k++)
 		l2tab_rebuild(&d->l2, d->nl, (enum netl_kind)k);
 	if (open_interfaces(d) == -1 || director_apply_config(d) == -1)
 		return 1;

@@ -13,6 +13,7 @@
 #include <linux/rtnetlink.h>
 #include <netlink/cache.h>
 #include <netlink/route/link.h>
+#include <netlink/route/addr.h>
 #include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 
@@ -32,6 +33,7 @@ l2tab_free(struct l2tab *t)
 	free(t->links);
 	free(t->neighs);
 	free(t->routes);
+	free(t->addrs);
 	if (t->rq_efd != -1)
 		close(t->rq_efd);
 	pthread_rwlock_destroy(&t->lock);
@@ -183,6 +185,30 @@ rebuild_routes(struct l2tab *t, struct nl_cache *c)
 	pthread_rwlock_unlock(&t->lock);
 }
 
+static void
+rebuild_addrs(struct l2tab *t, struct nl_cache *c)
+{
+	int n = nl_cache_nitems(c), i = 0;
+	struct l2_addr *a = calloc((size_t)n + 1, sizeof(*a));
+
+	if (a == NULL)
+		return;
+	for (struct nl_object *o = nl_cache_get_first(c); o && i < n;
+	    o = nl_cache_get_next(o)) {
+		struct rtnl_addr *ra = (struct rtnl_addr *)o;
+		if (rtnl_addr_get_scope(ra) != RT_SCOPE_UNIVERSE ||
+		    addr_from_nl(rtnl_addr_get_local(ra), &a[i].addr) == -1)
+			continue;
+		a[i].ifindex = rtnl_addr_get_ifindex(ra);
+		i++;
+	}
+	pthread_rwlock_wrlock(&t->lock);
+	free(t->addrs);
+	t->addrs = a;
+	t->n_addrs = i;
+	pthread_rwlock_unlock(&t->lock);
+}
+
 void
 l2tab_rebuild(struct l2tab *t, struct netl *nl, enum netl_kind kind)
 {
@@ -192,6 +218,8 @@ l2tab_rebuild(struct l2tab *t, struct netl *nl, enum netl_kind kind)
 	case NETL_LINKS:	rebuild_links(t, c); break;
 	case NETL_NEIGHS:	rebuild_neighs(t, c); break;
 	case NETL_ROUTES:	rebuild_routes(t, c); break;
+	case NETL_ADDRS:	rebuild_addrs(t, c); break;
+	default:		break;
 	}
 }
 
@@ -269,12 +297,19 @@ l2_route_source(struct l2tab *t, const struct tnd_addr *dst,
 	for (int i = 0; i < t->n_routes; i++)
 		if (t->routes[i].dst.af == dst->af &&
 		    addr_in_prefix(dst, &t->routes[i].dst, t->routes[i].len)) {
+			oif = t->routes[i].oif;
 			if (t->routes[i].has_src) {
 				*src = t->routes[i].src;
-				oif = t->routes[i].oif;
 				rc = 0;
 			}
 			break;
+		}
+	/* No preferred source (IPv6 routes rarely have one): the first
+	 * global address of that family on the way out. */
+	for (int i = 0; rc == -1 && oif && i < t->n_addrs; i++)
+		if (t->addrs[i].ifindex == oif && t->addrs[i].addr.af == dst->af) {
+			*src = t->addrs[i].addr;
+			rc = 0;
 		}
 	*mtu = 1500;
 	for (int i = 0; rc == 0 && i < t->n_links; i++)

@@ -37,6 +37,11 @@ struct l2_route {
 	int		has_src;
 };
 
+struct l2_addr {
+	int		ifindex;
+	struct tnd_addr	addr;
+};
+
 #define RESOLVE_QUEUE	64
 #define NEIGH_MAX	65536	/* entries copied from the kernel */
 
@@ -48,6 +53,8 @@ struct l2tab {
 	uint32_t	 n_slots;
 	struct l2_route	*routes;	/* longest prefix first */
 	int		 n_routes;
+	struct l2_addr	*addrs;		/* the node's global addresses */
+	int		 n_addrs;
 
 	pthread_mutex_t	 rq_lock;	/* resolution requests */
 	struct { int ifindex; struct tnd_addr addr; } rq[RESOLVE_QUEUE];

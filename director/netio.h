@@ -25,7 +25,8 @@ struct netio_frame {
 
 #define NETIO_GSO_NONE	0
 #define NETIO_GSO_TCPV4	1
-#define NETIO_GSO_OTHER	2	/* TCPv6, UDP: carried, not segmented */
+#define NETIO_GSO_TCPV6	2
+#define NETIO_GSO_OTHER	3	/* UDP: carried, not segmented */
 
 #define NETIO_COPY_MAX	2048	/* the largest frame netio_send copies */
 

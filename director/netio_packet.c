@@ -257,6 +257,7 @@ frame_from_slot(struct tpacket2_hdr *h, struct netio_frame *f)
 	switch (vnet->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
 	case VIRTIO_NET_HDR_GSO_NONE:	f->gso = NETIO_GSO_NONE; break;
 	case VIRTIO_NET_HDR_GSO_TCPV4:	f->gso = NETIO_GSO_TCPV4; break;
+	case VIRTIO_NET_HDR_GSO_TCPV6:	f->gso = NETIO_GSO_TCPV6; break;
 	default:			f->gso = NETIO_GSO_OTHER; break;
 	}
 	if (vnet->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)

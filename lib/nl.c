@@ -19,7 +19,7 @@
 struct netl {
 	struct nl_cache_mngr	*mngr;
 	struct nl_sock		*cmd;
-	struct nl_cache		*cache[3];
+	struct nl_cache		*cache[NETL_KINDS];
 	netl_change_cb		 cb;
 	void			*arg;
 };
@@ -45,7 +45,7 @@ cache_changed(struct nl_cache *cache, struct nl_object *obj, int action,
 {
 	struct netl *n = arg;
 
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < NETL_KINDS; k++)
 		if (n->cache[k] == cache && n->cb)
 			n->cb((enum netl_kind)k, n->arg);
 }
@@ -53,8 +53,8 @@ cache_changed(struct nl_cache *cache, struct nl_object *obj, int action,
 struct netl *
 netl_open(netl_change_cb cb, void *arg)
 {
-	static const char *names[3] = { "route/link", "route/neigh",
-	    "route/route" };
+	static const char *names[NETL_KINDS] = { "route/link", "route/neigh",
+	    "route/route", "route/addr" };
 	struct netl *n = calloc(1, sizeof(*n));
 	int err;
 
@@ -67,7 +67,7 @@ netl_open(netl_change_cb cb, void *arg)
 		log_warnx("netlink: cache manager: %s", nl_geterror(err));
 		goto fail;
 	}
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < NETL_KINDS; k++) {
 		if ((err = nl_cache_mngr_add(n->mngr, names[k], cache_changed,
 		    n, &n->cache[k])) < 0) {
 			log_warnx("netlink: cache %s: %s", names[k],

@@ -10,7 +10,7 @@
 struct netl;
 struct nl_cache;
 
-enum netl_kind { NETL_LINKS, NETL_NEIGHS, NETL_ROUTES };
+enum netl_kind { NETL_LINKS, NETL_NEIGHS, NETL_ROUTES, NETL_ADDRS, NETL_KINDS };
 
 /* Called after a cache changed (the caller rebuilds what it derives). */
 typedef void (*netl_change_cb)(enum netl_kind kind, void *arg);

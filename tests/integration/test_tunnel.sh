@@ -9,21 +9,22 @@
 
 lab_bridge ext
 lab_ns client
-lab_link client eth0 ext 10.0.0.2/24
+lab_link client eth0 ext 10.0.0.2/24 fd00::2/64
 lab_ns director
-lab_link director eth0 ext 10.0.0.10/24
+lab_link director eth0 ext 10.0.0.10/24 fd00::10/64
 for i in 1 2; do
 	lab_ns "rs$i"
-	lab_link "rs$i" eth0 ext "10.0.0.1$i/24"
+	lab_link "rs$i" eth0 ext "10.0.0.1$i/24" "fd00::1$i/64"
 	lab_sysctl "rs$i" net.ipv4.conf.all.arp_ignore=1 \
 		net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0
 	ip -n "$LAB-rs$i" addr add 10.0.0.100/32 dev lo
+	ip -n "$LAB-rs$i" addr add fd00::100/128 dev lo
 	lab_bg "rs$i" "decap$i" "$TD_TOOLS/decap" -i tnl0 -g 6080 -t 120
 	wait_for "ip -n $LAB-rs$i link show tnl0" 5 || lab_die "decap on rs$i"
 	ip -n "$LAB-rs$i" link set tnl0 up
 	lab_sysctl "rs$i" net.ipv4.conf.tnl0.rp_filter=0
-	lab_nginx "rs$i" "*" 80 "rs$i"
+	lab_nginx "rs$i" "*,::" 80 "rs$i"
 	lab_bg "rs$i" "sink$i" python3 "$LAB_ROOT/tests/tools/tcpcount.py" serve 9000 120
 done
 
@@ -35,7 +36,14 @@ virtual_servers = (
                      { address = "10.0.0.12"; tun_type = "gue"; tun_port = 6080; } ); },
   { address = "10.0.0.100"; port = 9000; protocol = "tcp"; scheduler = "rr";
     method = "tun";
-    real_servers = ( { address = "10.0.0.11"; } ); } );' || exit 1
+    real_servers = ( { address = "10.0.0.11"; } ); },
+  { address = "fd00::100"; port = 80; protocol = "tcp"; scheduler = "rr";
+    method = "tun";
+    real_servers = ( { address = "fd00::11"; },
+                     { address = "fd00::12"; tun_type = "gue"; tun_port = 6080; } ); },
+  { address = "fd00::100"; port = 9000; protocol = "tcp"; scheduler = "rr";
+    method = "tun";
+    real_servers = ( { address = "fd00::12"; tun_type = "gue"; tun_port = 6080; } ); } );' || exit 1
 
 tap_is "$(curl_seq 4 http://10.0.0.100/)" "rs2 rs1 rs2 rs1" \
 	"curl through IPIP (rs1) and GUE (rs2) tunnels, rr order"
@@ -50,6 +58,12 @@ else
 fi
 tap_like "$(lab_exec client ip route get 10.0.0.100)" "mtu 1480" \
 	"the client learned the path MTU 1500 - 20"
+tap_is "$(curl_seq 4 'http://[fd00::100]/')" "rs2 rs1 rs2 rs1" \
+	"curl -6 through IPv6-in-IPv6 (rs1) and GUE over IPv6 (rs2), rr order"
+got=$(lab_exec client python3 "$LAB_ROOT/tests/tools/tcpcount.py" send fd00::100 9000 2097152 2>&1)
+tap_is "$got" 2097152 "a 2 MiB upload crosses the IPv6 GUE tunnel whole"
+tap_like "$(lab_exec client ip -6 route get fd00::100)" "mtu 1448" \
+	"the client learned the IPv6 path MTU 1500 - 52 (packet too big)"
 out=$(lab_exec client wrk -c 10 -t 2 -d 3s http://10.0.0.100/ 2>&1)
 wrk_clean "3-second wrk through the tunnels" "$out"
 td_alive && tap_ok "the director is still running" || tap_fail "the director is still running"

@@ -1,8 +1,9 @@
 /* decap: the real-server end of Tandem's tunnels, for tests on machines
- * whose kernel has no ipip module. Takes IPIP datagrams (a raw socket for
- * protocol 4) and GUE datagrams (a UDP socket on the GUE port), strips the
- * outer headers and writes the inner IPv4 datagram into a TUN device, so
- * the real server's stack receives what the client sent. Bounded in time. */
+ * whose kernel has no ipip/ip6_tunnel module. Takes IPIP and IPv6-in-IPv6
+ * datagrams (raw sockets for protocols 4 and 41) and GUE datagrams (UDP
+ * sockets on the GUE port, IPv4 and IPv6), strips the outer headers and
+ * writes the inner datagram into a TUN device, so the real server's stack
+ * receives what the client sent. Bounded in time. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
@@ -65,16 +66,24 @@ main(int argc, char *argv[])
 		usage();
 	int tun = tun_open(name);
 	int raw = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IPIP);
-	int udp = -1;
-	if (raw == -1) {
+	/* An IPv6 raw socket hands over the payload: the inner datagram. */
+	int raw6 = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IPV6);
+	int udp = -1, udp6 = -1, one = 1;
+	if (raw == -1 || raw6 == -1) {
 		perror("decap: raw socket");
 		return 1;
 	}
 	if (gue_port) {
 		struct sockaddr_in sin = { .sin_family = AF_INET,
 		    .sin_port = htons((uint16_t)gue_port) };
+		struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+		    .sin6_port = htons((uint16_t)gue_port) };
 		udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (udp == -1 || bind(udp, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		udp6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (udp == -1 || udp6 == -1 ||
+		    setsockopt(udp6, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) ||
+		    bind(udp, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+		    bind(udp6, (struct sockaddr *)&sin6, sizeof(sin6)) == -1) {
 			perror("decap: GUE socket");
 			return 1;
 		}
@@ -83,9 +92,18 @@ main(int argc, char *argv[])
 	fflush(stdout);
 	time_t end = time(NULL) + secs;
 	while (time(NULL) < end) {
-		struct pollfd pfd[2] = { { raw, POLLIN, 0 }, { udp, POLLIN, 0 } };
-		if (poll(pfd, udp == -1 ? 1 : 2, 500) <= 0)
+		struct pollfd pfd[4] = { { raw, POLLIN, 0 }, { raw6, POLLIN, 0 },
+		    { udp, POLLIN, 0 }, { udp6, POLLIN, 0 } };
+		if (poll(pfd, udp == -1 ? 2 : 4, 500) <= 0)
 			continue;
+		if (pfd[1].revents & POLLIN) {
+			ssize_t n = recv(raw6, buf, sizeof(buf), 0);
+			if (n > 40 && (buf[0] >> 4) == 6 &&
+			    write(tun, buf, (size_t)n) > 0)
+				n_ipip++;
+			else
+				n_bad++;
+		}
 		if (pfd[0].revents & POLLIN) {
 			ssize_t n = recv(raw, buf, sizeof(buf), 0);
 			size_t ihl = n > 0 ? (size_t)(buf[0] & 0xf) * 4 : 0;
@@ -95,10 +113,13 @@ main(int argc, char *argv[])
 			else
 				n_bad++;
 		}
-		if (udp != -1 && (pfd[1].revents & POLLIN)) {
-			ssize_t n = recv(udp, buf, sizeof(buf), 0);
-			/* GUE version 0, no options, carrying IPv4. */
-			if (n > 24 && buf[0] == 0 && buf[1] == IPPROTO_IPIP &&
+		for (int i = 2; udp != -1 && i < 4; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			ssize_t n = recv(pfd[i].fd, buf, sizeof(buf), 0);
+			/* GUE version 0, no options, carrying IPv4 or IPv6. */
+			if (n > 24 && buf[0] == 0 && (buf[1] == IPPROTO_IPIP ||
+			    buf[1] == IPPROTO_IPV6) &&
 			    write(tun, buf + 4, (size_t)n - 4) > 0)
 				n_gue++;
 			else

@@ -10,9 +10,10 @@ import time
 
 
 def serve(port, secs):
-    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("0.0.0.0", port))
+    srv.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    srv.bind(("::", port))              # IPv4 and IPv6
     srv.listen(16)
     srv.settimeout(1)
     end = time.time() + secs
@@ -36,7 +37,7 @@ def serve(port, secs):
 
 
 def send(host, port, nbytes):
-    s = socket.create_connection((host, port), timeout=20)
+    s = socket.create_connection((host, port), timeout=20)  # v4 or v6
     chunk = b"x" * 65536
     left = nbytes
     while left > 0:
