@@ -90,7 +90,17 @@ test: deps
 demo: deps all
 	@tests/demo.sh
 
-bench: deps all
+# Bench-only programs (not part of make test): the scheduler cost per pick
+# and the UDP packet-rate blaster and sink.
+BENCH_BINS := $(B)/bench/sched_bench $(B)/bench/udpblast
+$(B)/bench/sched_bench: tests/bench/sched_bench.c $(B)/libdirector.a $(B)/libtandem.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Idirector -o $@ $^ $(LDLIBS)
+$(B)/bench/udpblast: tests/bench/udpblast.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $<
+
+bench: deps all $(BENCH_BINS)
 	@tests/bench/run.sh
 
 lint:

@@ -1,13 +1,17 @@
 #!/bin/bash
 # `make bench`: Tandem side by side with the kernel (plain forwarding and
 # nftables DNAT load balancing) and HAProxy in TCP mode, in one run, in
-# network namespaces on this machine. Prints a table of medians and ratios
-# and writes it into docs/PERFORMANCE.md. About 4 minutes.
+# network namespaces on this machine: HTTP over IPv4 and IPv6, a UDP
+# small-packet rate test, memory per connection, and the schedulers' cost
+# per pick. Prints tables of medians and ratios and writes them into
+# docs/PERFORMANCE.md. About 7 minutes.
 #
 # Environment: BENCH_RUNS (3), BENCH_SECONDS (5), BENCH_CONNS (50),
 # BENCH_THREADS (2), BENCH_MEM_CONNS ("1000 5000"), BENCH_CASES (all:
-# "direct forward nft haproxy tandem"), BENCH_DOC (docs/PERFORMANCE.md; empty:
-# do not write it).
+# "direct forward nft haproxy tandem"), BENCH_PARTS (all: "http http6 udp
+# sched"), BENCH_UDP_SECONDS (3), BENCH_UDP_PORTS (256 source ports),
+# BENCH_UDP_LEN (64-byte payloads), BENCH_DOC (docs/PERFORMANCE.md; empty: do
+# not write it).
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 # The whole bench is bounded: after 15 minutes timeout(1) ends it (its TERM
@@ -26,19 +30,31 @@ CONNS=${BENCH_CONNS:-50}
 THREADS=${BENCH_THREADS:-2}
 MEM_CONNS=${BENCH_MEM_CONNS:-1000 5000}
 CASES=${BENCH_CASES:-direct forward nft haproxy tandem}
+PARTS=${BENCH_PARTS:-http http6 udp sched}
+USECS=${BENCH_UDP_SECONDS:-3}
+UPORTS=${BENCH_UDP_PORTS:-256}
+ULEN=${BENCH_UDP_LEN:-64}
 DOC=${BENCH_DOC-$ROOT/docs/PERFORMANCE.md}
 RESULTS="$LAB_TMP/results.tsv"
 MEMORY="$LAB_TMP/memory.tsv"
+UDP="$LAB_TMP/udp.tsv"
+COUNTERS="$LAB_TMP/tandem-counters.tsv"
+SCHED="$LAB_TMP/sched.md"
 ENVF="$LAB_TMP/env.txt"
+UDPBLAST="$ROOT/build/bench/udpblast"
+SCHED_BENCH="$ROOT/build/bench/sched_bench"
 
-# Bounds: each wrk run is at most 30 s, at most 10 runs.
+# Bounds: each wrk run is at most 30 s, each UDP blast at most 10 s, at most
+# 10 runs.
 [ "$SECS" -ge 1 ] && [ "$SECS" -le 30 ] || { echo "BENCH_SECONDS: 1..30"; exit 2; }
 [ "$RUNS" -ge 1 ] && [ "$RUNS" -le 10 ] || { echo "BENCH_RUNS: 1..10"; exit 2; }
+[ "$USECS" -ge 1 ] && [ "$USECS" -le 10 ] || { echo "BENCH_UDP_SECONDS: 1..10"; exit 2; }
 
 # As many descriptors as we may have: wrk, nginx and HAProxy hold thousands.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 
 want() { [[ " $CASES " == *" $1 "* ]]; }
+part() { [[ " $PARTS " == *" $1 "* ]]; }
 
 # bench_wrk CASE WORKLOAD URL: one wrk run from the client; appends its
 # requests/s, error count and mean latency (ms) to $RESULTS.
@@ -76,9 +92,14 @@ bench_spread() {
 }
 
 # bench_round CASE URL ROUND: one run of each workload; on the first round a
-# sanity check that the balancer balances, and a warm-up.
+# sanity check that the balancer balances, and a warm-up. The IPv6 cases are
+# CASE6, over http://[VIP6]/.
 bench_round() {
 	local case=$1 url=$2 r=$3
+	case $case in
+	*6) part http6 || return 0 ;;
+	*) part http || return 0 ;;
+	esac
 	if [ "$r" = 1 ]; then
 		echo "$case: $url reaches: $(bench_spread "$url")"
 		lab_exec client timeout 10 wrk -c "$CONNS" -t "$THREADS" -d 1s \
@@ -126,11 +147,99 @@ bench_conntrack() {
 }
 BENCH_CT=0
 
+# --- UDP small-packet rate -------------------------------------------------
+
+# sysfs counter of an interface in a namespace.
+ifstat() { lab_exec "$1" cat "/sys/class/net/$2/statistics/$3" 2>/dev/null || echo 0; }
+
+# UDP datagrams the real servers' kernels dropped because a sink's socket
+# queue was full (all namespaces summed): the sinks' own losses.
+bench_sink_drops() {
+	local n t=0 v
+	for n in rs1 rs2 rs3; do
+		v=$(lab_exec "$n" awk '$1 == "Udp:" && $2 ~ /^[0-9]+$/ {print $6}' \
+			/proc/net/snmp)
+		t=$((t + ${v:-0}))
+	done
+	echo "$t"
+}
+
+# tandem_count NAME: one engine counter, 0 while Tandem is not running.
+tandem_count() {
+	[ -n "$BENCH_TANDEM_PID" ] || { echo 0; return; }
+	bench_tandem_status | awk -v k="$1" '$1 == k {print $2; f = 1} END {if (!f) print 0}'
+}
+
+# bench_udp CASE DST RUN SERVERS...: sinks on SERVERS, then udpblast sends
+# BENCH_UDP_LEN-byte datagrams from BENCH_UDP_PORTS source ports to DST for
+# BENCH_UDP_SECONDS; the sinks count what arrives. Appends case, run, sent,
+# seconds, received, sink drops, frames in on lb's eth0 and out on its eth1
+# to $UDP, and prints where packets went.
+bench_udp() {
+	local case=$1 dst=$2 r=$3
+	shift 3
+	part udp || return 0
+	if [ ! -x "$UDPBLAST" ]; then
+		echo "  udp: $UDPBLAST not built (make bench builds it)"
+		return 1
+	fi
+	local n pids=() out sent secs recv=0 per="" d0 d1 e0 e1 x0 x1 t0 t1 f0 f1
+	for n in "$@"; do
+		lab_bg "$n" "udpsink-$n" "$UDPBLAST" sink -p "$BENCH_UDP_PORT" -T 60
+		pids+=("$LAB_PID")
+		wait_for "grep -q ready '$LAB_TMP/udpsink-$n.log'" 5 ||
+			echo "  udp: the sink on $n did not start"
+	done
+	d0=$(bench_sink_drops)
+	e0=$(ifstat lb eth0 rx_packets)
+	x0=$(ifstat lb eth1 tx_packets)
+	t0=$(tandem_count rx_frames)
+	f0=$(tandem_count tx_frames)
+	out=$(lab_exec client timeout $((USECS + 10)) "$UDPBLAST" send -d "$dst" \
+		-p "$BENCH_UDP_PORT" -s "$USECS" -P "$UPORTS" -l "$ULEN" 2>&1)
+	# Let the queues drain, then stop the sinks (they print their counts).
+	sleep 0.5
+	for n in "${pids[@]}"; do
+		lab_stop "$n" TERM
+	done
+	d1=$(bench_sink_drops)
+	e1=$(ifstat lb eth0 rx_packets)
+	x1=$(ifstat lb eth1 tx_packets)
+	t1=$(tandem_count rx_frames)
+	f1=$(tandem_count tx_frames)
+	sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' <<<"$out")
+	secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<<"$out")
+	if [ -z "$sent" ] || [ -z "$secs" ]; then
+		echo "  $case udp run $r: udpblast failed: $out"
+		return 1
+	fi
+	for n in "$@"; do
+		local c
+		c=$(sed -n 's/^received=\([0-9]*\).*/\1/p' "$LAB_TMP/udpsink-$n.log")
+		recv=$((recv + ${c:-0}))
+		per+=" $n ${c:-?}"
+	done
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$r" "$sent" "$secs" \
+		"$recv" "$((d1 - d0))" "$((e1 - e0))" "$((x1 - x0))" >>"$UDP"
+	awk -v c="$case" -v r="$r" -v s="$sent" -v t="$secs" -v g="$recv" \
+		'BEGIN {printf "  %-8s udp       run %d: %10.0f pkt/s forwarded (sent %.0f pkt/s, %.1f%% arrived)\n",
+		c, r, g / t, s / t, s ? 100 * g / s : 0}'
+	echo "           sinks:$per; sink socket drops $((d1 - d0)); lb eth0 rx $((e1 - e0)), lb eth1 tx $((x1 - x0))${BENCH_TANDEM_PID:+; engine rx_frames $((t1 - t0)), tx_frames $((f1 - f0))}"
+}
+
+# bench_tandem_counters ROUND: the engine's non-zero counters after the
+# round's workloads, for the report.
+bench_tandem_counters() {
+	bench_tandem_status | awk -v r="$1" '$2 != 0 {print r "\t" $1 "\t" $2}' \
+		>>"$COUNTERS"
+}
+
 bench_env() {
 	{
 		echo "Machine: $(nproc) CPUs ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), Linux $(uname -r)."
 		echo "Versions: $(nginx -v 2>&1 | sed 's/.*: //'), $(haproxy -v | head -1 | awk '{print "HAProxy " $3}'), $(nft --version | awk '{print $1, $2}'), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')."
 		echo "wrk: -c $CONNS -t $THREADS -d ${SECS}s, $RUNS rounds, each round running every setup in turn; the new-connection workload adds \`-H 'Connection: close'\`."
+		part udp && echo "UDP: tests/bench/udpblast, one sender thread, $ULEN-byte payloads from $UPORTS source ports (each a flow of its own), ${USECS}s a run at full speed; a sink on each real server counts what arrives."
 		echo "Load average when the bench started: $(cut -d' ' -f1-3 /proc/loadavg) (anything else running on the machine skews the numbers)."
 		if [ -x "$TD_BIN/tandem-director" ]; then
 			local rev dirty=""
@@ -147,21 +256,34 @@ bench_env() {
 echo "bench: building the topology ($LAB)"
 : >"$RESULTS"
 : >"$MEMORY"
+: >"$UDP"
+: >"$COUNTERS"
+: >"$SCHED"
 bench_topology
 bench_env
 
 # Rounds: every setup runs once per round, so that whatever else the machine
 # does spreads over all of them alike. Each balancer starts afresh in each
-# round; its memory is measured in the first, right after it starts.
+# round and runs all its workloads (IPv4, IPv6, UDP); its memory is measured
+# in the first, right after it starts.
+V6URL="http://[$BENCH_VIP6]/"
 NFT_OK=1
 for r in $(seq "$RUNS"); do
 	echo "--- round $r of $RUNS"
-	want direct && bench_round direct "http://192.168.1.11/" "$r"
-	want forward && bench_round forward "http://192.168.1.21/" "$r"
+	if want direct; then
+		bench_round direct "http://192.168.1.11/" "$r"
+		bench_round direct6 "http://[fd01::11]/" "$r"
+	fi
+	if want forward; then
+		bench_round forward "http://192.168.1.21/" "$r"
+		bench_udp forward 192.168.1.21 "$r" rs1
+	fi
 	if want nft && [ $NFT_OK = 1 ]; then
 		if bench_nft_start; then
-			[ "$r" = 1 ] && BENCH_CT=1 bench_memory "kernel (nftables)" 0
+			[ "$r" = 1 ] && part http && BENCH_CT=1 bench_memory "kernel (nftables)" 0
 			bench_round nft "http://$BENCH_VIP/" "$r"
+			bench_round nft6 "$V6URL" "$r"
+			bench_udp nft "$BENCH_VIP" "$r" rs1 rs2 rs3
 		else
 			echo "nft: could not load the ruleset"
 			NFT_OK=0
@@ -170,15 +292,21 @@ for r in $(seq "$RUNS"); do
 	fi
 	if want haproxy; then
 		if bench_haproxy_start; then
-			[ "$r" = 1 ] && bench_memory haproxy "$BENCH_HAPROXY_PID"
+			[ "$r" = 1 ] && part http && bench_memory haproxy "$BENCH_HAPROXY_PID"
 			bench_round haproxy "http://$BENCH_VIP/" "$r"
+			bench_round haproxy6 "$V6URL" "$r"
 		fi
 		bench_haproxy_stop
 	fi
 	if want tandem && [ "${TANDEM_OK:-1}" = 1 ]; then
 		if bench_tandem_start; then
-			[ "$r" = 1 ] && bench_memory tandem-director "$(bench_tandem_pid)"
+			[ "$r" = 1 ] && part http && bench_memory tandem-director "$(bench_tandem_pid)"
 			bench_round tandem "http://$BENCH_VIP/" "$r"
+			bench_round tandem6 "$V6URL" "$r"
+			bench_udp tandem "$BENCH_VIP" "$r" rs1 rs2 rs3
+			bench_tandem_counters "$r"
+			echo "  tandem: engine counters other than zero after round $r:" \
+				"$(awk -v r="$r" '$1 == r {printf " %s=%s", $2, $3}' "$COUNTERS")"
 		else
 			TANDEM_OK=0
 		fi
@@ -187,5 +315,17 @@ for r in $(seq "$RUNS"); do
 done
 echo "--- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# The schedulers' cost per pick: CPU only, no namespaces.
+if part sched; then
+	if [ -x "$SCHED_BENCH" ]; then
+		echo "--- scheduler cost per pick ($SCHED_BENCH)"
+		timeout 300 "$SCHED_BENCH" >"$SCHED" || echo "sched_bench failed"
+		cat "$SCHED"
+	else
+		echo "--- sched_bench not built (make bench builds it)"
+	fi
+fi
+
 python3 "$HERE/report.py" --results "$RESULTS" --memory "$MEMORY" \
+	--udp "$UDP" --counters "$COUNTERS" --sched "$SCHED" --runs "$RUNS" \
 	--env "$ENVF" ${DOC:+--doc "$DOC"}
