@@ -479,8 +479,11 @@ director_counters(struct director *d, struct counters *out)
 		for (int i = 0; i < CNT_MAX; i++)
 			out->v[i] += d->workers[w].cnt.v[i];
 	for (int w = 0; w < d->n_workers; w++)
-		if (d->workers[w].io)
+		if (d->workers[w].io) {
 			out->v[CNT_TX_ERRORS] += netio_tx_errors(d->workers[w].io);
+			d->ring_drops += netio_ring_drops(d->workers[w].io);
+		}
+	out->v[CNT_DROP_RING_FULL] = d->ring_drops;
 }
 
 static json_object *

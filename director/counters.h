@@ -10,6 +10,7 @@
 	X(RX_FRAMES,		"rx_frames")				\
 	X(TX_FRAMES,		"tx_frames")				\
 	X(TX_ERRORS,		"tx_errors")				\
+	X(DROP_RING_FULL,	"drop_ring_full")			\
 	X(ARP_REPLIES,		"arp_replies")				\
 	X(CONN_CREATED,		"conns_created")			\
 	X(DROP_TRUNC_ETH,	"drop_truncated_ethernet")		\

@@ -44,6 +44,7 @@ struct director {
 	struct ctl_server	*ctl;
 	int			 l2_dirty;
 	unsigned		 ticks;		/* seconds since start */
+	uint64_t		 ring_drops;	/* kernel drops, ring full */
 };
 
 /* engine.c: the per-frame path, run by workers. */

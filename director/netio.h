@@ -46,5 +46,8 @@ void	netio_forward(struct netio *io, struct netio_frame *f, int ifindex);
 int	netio_send(struct netio *io, const uint8_t *frame, size_t len,
 	    int ifindex);
 uint64_t netio_tx_errors(const struct netio *io);
+/* Frames the kernel dropped because the receive ring was full, since the
+ * last call (any thread). */
+uint64_t netio_ring_drops(struct netio *io);
 
 #endif

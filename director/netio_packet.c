@@ -231,6 +231,18 @@ netio_tx_errors(const struct netio *io)
 	return io->tx_errors;
 }
 
+uint64_t
+netio_ring_drops(struct netio *io)
+{
+	struct tpacket_stats st;
+	socklen_t len = sizeof(st);
+
+	/* Reading the statistics resets them. */
+	if (getsockopt(io->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == -1)
+		return 0;
+	return st.tp_drops;
+}
+
 static struct tpacket2_hdr *
 slot(struct netio *io, unsigned i)
 {

@@ -7,6 +7,7 @@
 
 struct rr_state {
 	struct dest	*last;	/* NULL: start at the list head */
+	int		 idx;	/* where last was found (a hint) */
 };
 
 static int
@@ -28,8 +29,11 @@ rr_done(struct service *s)
 }
 
 static int
-rr_index(const struct service *s, const struct dest *d)
+rr_index(const struct service *s, const struct dest *d, int hint)
 {
+	/* The list seldom changes between picks: try the hint first. */
+	if (hint >= 0 && hint < s->n_dests && s->dests[hint] == d)
+		return hint;
 	for (int i = 0; i < s->n_dests; i++)
 		if (s->dests[i] == d)
 			return i;
@@ -43,7 +47,7 @@ rr_update(struct service *s)
 
 	/* The cursor stays on its destination while it is listed (IPVS keeps
 	 * a list pointer); when that one leaves, restart at the head. */
-	if (st->last && rr_index(s, st->last) < 0)
+	if (st->last && (st->idx = rr_index(s, st->last, st->idx)) < 0)
 		st->last = NULL;
 }
 
@@ -52,12 +56,14 @@ rr_pick(struct service *s, const struct pkt *p)
 {
 	struct rr_state *st = s->sched_data;
 	int n = s->n_dests;
-	int last = st->last ? rr_index(s, st->last) : -1;
+	int last = st->last ? rr_index(s, st->last, st->idx) : -1;
 
 	for (int i = 1; i <= n; i++) {
-		struct dest *d = s->dests[(last + i) % n];
+		int idx = (last + i) % n;
+		struct dest *d = s->dests[idx];
 		if (dest_usable(d)) {
 			st->last = d;
+			st->idx = idx;
 			return d;
 		}
 	}
