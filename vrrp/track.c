@@ -34,9 +34,7 @@ apply(int ok, int weight, int *prio, int *fault)
 {
 	if (weight == 0 && !ok)
 		*fault = 1;
-	else if (weight > 0 && ok)
-		*prio += weight;
-	else if (weight < 0 && !ok)
+	else if ((weight > 0 && ok) || (weight < 0 && !ok))
 		*prio += weight;
 }
 
