@@ -309,6 +309,7 @@ vrrp_inst_track_all(struct vrrpd *d)
 	for (int i = 0; i < d->n_inst; i++) {
 		struct vrrp_inst *vi = &d->inst[i];
 		vi->track_prio = vrrp_track_prio(vi, &vi->own_fault);
+		inst_self(vi);	/* the interface's address may have changed */
 	}
 	for (int i = 0; i < d->n_inst; i++) {
 		struct vrrp_inst *vi = &d->inst[i];

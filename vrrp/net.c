@@ -428,8 +428,10 @@ vrrp_net_send_advert(struct vrrp_inst *vi, int prio)
 	int len, flen, rc;
 
 	if (vi->fsm.self.af == 0) {
-		log_warnx("%s: %s has no address to send from",
-		    vi->conf->name, vi->ifp->name);
+		if (vi->cnt.tx_noaddr++ == 0)
+			log_warnx("%s: %s has no %s address to send from",
+			    vi->conf->name, vi->ifp->name,
+			    vi->conf->af == AF_INET6 ? "link-local" : "IPv4");
 		return -1;
 	}
 	advert_fill(vi, prio, &a);

@@ -38,6 +38,7 @@ struct vrrp_counters {
 	uint64_t	prio0_sent, prio0_rcvd;
 	uint64_t	addr_mismatch;
 	uint64_t	garp_sent;
+	uint64_t	tx_noaddr;	/* adverts not sent: no source address */
 };
 
 /* A track script shared by instances. */
