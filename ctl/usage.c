@@ -34,6 +34,7 @@ static const char commands[] =
 	"  --zero            -Z        zero counters in a service or all services\n"
 	"  --set tcp tcpfin udp        set connection timeout values\n"
 	"  status                      show the director's status counters\n"
+	"  vrrp                        show tandem-vrrpd's VRRP instances\n"
 	"  --help            -h        display this help message\n"
 	"  --version         -v        display the version\n\n";
 
