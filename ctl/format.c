@@ -22,6 +22,7 @@ struct row {
 	struct tnd_addr	 addr;
 	int		 proto;
 	uint16_t	 port;
+	uint32_t	 fwmark;	/* a service group */
 };
 
 struct proto_info {
@@ -132,6 +133,7 @@ rows_build(json_object *arr, size_t *n)
 			memset(&r->addr, 0, sizeof(r->addr));
 		r->proto = proto_find(jstr(r->o, "proto"))->num;
 		r->port = (uint16_t)jnum(r->o, "port");
+		r->fwmark = (uint32_t)jnum(r->o, "fwmark");
 	}
 	return rows;
 }
@@ -166,6 +168,9 @@ svc_cmp(const void *pa, const void *pb)
 	const struct row *a = pa, *b = pb;
 	int r;
 
+	/* libipvs ipvs_cmp_services: the mark first, so groups come last. */
+	if (a->fwmark != b->fwmark)
+		return a->fwmark < b->fwmark ? -1 : 1;
 	if ((r = a->addr.af - b->addr.af) != 0)
 		return r;
 	if ((r = a->proto - b->proto) != 0)
@@ -215,6 +220,10 @@ svc_name(char *buf, size_t len, const struct row *r, unsigned fmt)
 	const struct proto_info *p = proto_find(jstr(r->o, "proto"));
 	char ap[AP_LEN];
 
+	if (r->fwmark) {		/* ipvsadm's firewall-mark service */
+		snprintf(buf, len, fmt & FMT_RULE ? "-f %u" : "FWM  %u", r->fwmark);
+		return;
+	}
 	row_addrport(ap, sizeof(ap), r);
 	if (fmt & FMT_RULE) {
 		snprintf(buf, len, "%s %s", p->flag, ap);

@@ -20,7 +20,7 @@ enum {
 	LO_PCONN, LO_NOSORT, LO_SORT, LO_RUNDIR, LO_JSON, LO_TUNTYPE, LO_TUNPORT
 };
 
-#define SHORTOPTS	":AEDCRSaedLlZt:u:s:p::M:r:gmiw:x:y:ncXob:hv"
+#define SHORTOPTS	":AEDCRSaedLlZt:u:f:s:p::M:r:gmiw:x:y:ncXob:hv"
 #define CMD_MAX_WORDS	64
 
 static const struct option longopts[] = {
@@ -38,6 +38,7 @@ static const struct option longopts[] = {
 	{ "set",		no_argument,		NULL, LO_SET },
 	{ "tcp-service",	required_argument,	NULL, 't' },
 	{ "udp-service",	required_argument,	NULL, 'u' },
+	{ "fwmark-service",	required_argument,	NULL, 'f' },
 	{ "sctp-service",	required_argument,	NULL, LO_SCTP },
 	{ "scheduler",		required_argument,	NULL, 's' },
 	{ "persistent",		optional_argument,	NULL, 'p' },
@@ -303,6 +304,25 @@ opt_service(struct pstate *ps, int proto, const char *arg)
 	return 0;
 }
 
+/* -f MARK: Tandem's service groups stand in for firewall-mark services. */
+static int
+opt_fwmark(struct pstate *ps, const char *arg)
+{
+	struct ctl_cmd *cmd = ps->cmd;
+	char *end;
+	long v;
+
+	if (set_option(ps, OPT_SERVICE) == -1)
+		return -1;
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end != '\0' || v < 1 || v > INT32_MAX)
+		return perr(ps, "illegal virtual server address[:port] specified");
+	cmd->svc.fwmark = (uint32_t)v;
+	cmd->svc.proto = 0;
+	return 0;
+}
+
 static int
 opt_number(struct pstate *ps, uint32_t opt, const char *arg, long max,
     uint32_t *out, const char *what)
@@ -391,6 +411,7 @@ opt_apply(struct pstate *ps, int c, const char *arg)
 	case LO_SET: return set_command(ps, CMD_SET);
 	case 't': return opt_service(ps, IPPROTO_TCP, arg);
 	case 'u': return opt_service(ps, IPPROTO_UDP, arg);
+	case 'f': return opt_fwmark(ps, arg);
 	case LO_SCTP: return opt_service(ps, IPPROTO_SCTP, arg);
 	case 's':
 		return opt_string(ps, OPT_SCHEDULER, arg, cmd->sched,
@@ -610,7 +631,8 @@ server_finish(struct pstate *ps)
 		cmd->dport = cmd->svc.port;
 	if (cmd->kind == CMD_DELDEST)
 		return 0;
-	if (cmd->daddr.af != cmd->svc.addr.af && cmd->fwd != CMD_FWD_TUN)
+	if (!cmd->svc.fwmark && cmd->daddr.af != cmd->svc.addr.af &&
+	    cmd->fwd != CMD_FWD_TUN)
 		return perr(ps, "Different address family is allowed only "
 		    "for tunneling servers");
 	/* DR and TUN keep the destination port: ipvsadm forces it. */

@@ -72,6 +72,7 @@ struct cmd_svc {
 	int		 proto;		/* IPPROTO_TCP / _UDP / _SCTP */
 	struct tnd_addr	 addr;
 	uint16_t	 port;
+	uint32_t	 fwmark;	/* -f: a service group instead */
 };
 
 struct ctl_cmd {

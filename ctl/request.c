@@ -69,9 +69,13 @@ add_service(json_object *req, const struct cmd_svc *svc)
 {
 	json_object *s = json_object_new_object();
 
-	add_str(s, "proto", proto_json(svc->proto));
-	add_addr(s, "addr", &svc->addr);
-	add_int(s, "port", svc->port);
+	if (svc->fwmark) {
+		add_int(s, "fwmark", svc->fwmark);
+	} else {
+		add_str(s, "proto", proto_json(svc->proto));
+		add_addr(s, "addr", &svc->addr);
+		add_int(s, "port", svc->port);
+	}
 	json_object_object_add(req, "service", s);
 }
 

@@ -8,6 +8,8 @@
 #include "proto_sctp.h"
 #include "scheduler.h"
 
+#include "cursor.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -51,6 +53,18 @@ jaddr(const struct tnd_addr *a)
 	return json_object_new_string(addr_str(a, buf, sizeof(buf)));
 }
 
+/* A group member as the config writes it: "LO-HI PLO-PHI". */
+static json_object *
+jrange(const struct addr_range *r)
+{
+	char lo[ADDR_STRLEN], hi[ADDR_STRLEN], buf[2 * ADDR_STRLEN + 16];
+
+	addr_str(&r->lo, lo, sizeof(lo));
+	addr_str(&r->hi, hi, sizeof(hi));
+	snprintf(buf, sizeof(buf), "%s-%s %u-%u", lo, hi, r->plo, r->phi);
+	return json_object_new_string(buf);
+}
+
 static json_object *
 jdest(const struct dest *d)
 {
@@ -81,9 +95,19 @@ jservice(const struct service *s)
 	json_object *o = json_object_new_object(), *a = json_object_new_array();
 	struct in_addr m = { htonl(s->netmask) };
 
-	json_object_object_add(o, "proto", json_object_new_string(conf_proto_name(s->proto)));
-	json_object_object_add(o, "addr", jaddr(&s->addr));
-	json_object_object_add(o, "port", json_object_new_int(s->port));
+	if (s->fwmark) {
+		json_object *mem = json_object_new_array();
+		json_object_object_add(o, "fwmark", json_object_new_int64(s->fwmark));
+		json_object_object_add(o, "proto", json_object_new_string(
+		    s->proto ? conf_proto_name(s->proto) : "any"));
+		for (int i = 0; i < s->n_members; i++)
+			json_object_array_add(mem, jrange(&s->members[i]));
+		json_object_object_add(o, "members", mem);
+	} else {
+		json_object_object_add(o, "proto", json_object_new_string(conf_proto_name(s->proto)));
+		json_object_object_add(o, "addr", jaddr(&s->addr));
+		json_object_object_add(o, "port", json_object_new_int(s->port));
+	}
 	json_object_object_add(o, "scheduler", json_object_new_string(s->sched->name));
 	json_object_object_add(o, "persistent", json_object_new_int64(s->persistent));
 	json_object_object_add(o, "netmask", json_object_new_string(inet_ntoa(m)));
@@ -96,7 +120,9 @@ jservice(const struct service *s)
 	return o;
 }
 
-/* Read the service named in a request ({proto, addr, port}). */
+/* Read the service named in a request: {proto, addr, port}, or
+ * {fwmark} for a service group, which comes back as an address of family
+ * 0 holding the mark (svc_lookup's convention). */
 static int
 req_service(json_object *o, uint8_t *proto, struct tnd_addr *addr,
     uint16_t *port)
@@ -104,6 +130,16 @@ req_service(json_object *o, uint8_t *proto, struct tnd_addr *addr,
 	json_object *v;
 	int p;
 
+	if (json_object_object_get_ex(o, "fwmark", &v)) {
+		int64_t m = json_object_get_int64(v);
+		if (m < 1 || m > INT32_MAX)
+			return -1;
+		memset(addr, 0, sizeof(*addr));
+		put_be32(addr->bytes, (uint32_t)m);
+		*proto = 0;
+		*port = 0;
+		return 0;
+	}
 	if (!json_object_object_get_ex(o, "proto", &v) ||
 	    (p = conf_proto_parse(json_object_get_string(v))) < 0)
 		return -1;
@@ -116,6 +152,15 @@ req_service(json_object *o, uint8_t *proto, struct tnd_addr *addr,
 		return -1;
 	*port = (uint16_t)json_object_get_int(v);
 	return 0;
+}
+
+static struct service *
+svc_lookup(struct director *d, uint8_t proto, const struct tnd_addr *addr,
+    uint16_t port)
+{
+	if (addr->af == 0)
+		return svc_find_fwmark(&d->svcs, get_be32(addr->bytes));
+	return svc_find(&d->svcs, proto, addr, port);
 }
 
 static int64_t
@@ -170,7 +215,7 @@ cmd_get_services(struct director *d, json_object *req)
 
 	pthread_rwlock_rdlock(&d->svcs.lock);
 	if (only) {
-		struct service *s = svc_find(&d->svcs, proto, &addr, port);
+		struct service *s = svc_lookup(d, proto, &addr, port);
 		if (s == NULL) {
 			pthread_rwlock_unlock(&d->svcs.lock);
 			json_object_put(r);
@@ -312,12 +357,17 @@ cmd_service(struct director *d, json_object *req, const char *cmd)
 		return ctl_reply_error("bad netmask");
 	if ((has_flags = req_sched_flags(req, &flags)) == -1)
 		return ctl_reply_error("bad scheduler flags");
-	if (port == 0 && persistent == 0 && strcmp(cmd, "del_service") != 0)
+	if (port == 0 && addr.af != 0 && persistent == 0 &&
+	    strcmp(cmd, "del_service") != 0)
 		return ctl_reply_error("a port-0 service must be persistent");
 
 	pthread_rwlock_wrlock(&d->svcs.lock);
-	s = svc_find(&d->svcs, proto, &addr, port);
-	if (strcmp(cmd, "add_service") == 0) {
+	s = svc_lookup(d, proto, &addr, port);
+	if (strcmp(cmd, "add_service") == 0 && addr.af == 0) {
+		rc = svc_add_group(&d->svcs, (uint8_t)conf_proto_parse_any(
+		    req_str(req, "proto")), get_be32(addr.bytes),
+		    sched ? sched : "wlc", (uint32_t)persistent, mask, &s);
+	} else if (strcmp(cmd, "add_service") == 0) {
 		rc = svc_add(&d->svcs, proto, &addr, port, sched ? sched : "wlc",
 		    (uint32_t)persistent, mask, &s);
 	} else if (s == NULL) {
@@ -352,7 +402,8 @@ cmd_dest(struct director *d, json_object *req, const char *cmd)
 	    req_service(sv, &proto, &saddr, &sport) == -1)
 		return ctl_reply_error("bad or missing service (proto, addr, port)");
 	const char *as = req_str(req, "addr");
-	if (as == NULL || addr_parse(as, &addr) == -1 || addr.af != saddr.af)
+	if (as == NULL || addr_parse(as, &addr) == -1 ||
+	    (saddr.af != 0 && addr.af != saddr.af))
 		return ctl_reply_error("bad or missing real server address");
 	int64_t port = req_int(req, "port", sport);
 	if (port < 0 || port > 65535)
@@ -368,7 +419,7 @@ cmd_dest(struct director *d, json_object *req, const char *cmd)
 		return ctl_reply_error("bad tunnel type or port (ipip, or gue with a port)");
 
 	pthread_rwlock_wrlock(&d->svcs.lock);
-	struct service *s = svc_find(&d->svcs, proto, &saddr, sport);
+	struct service *s = svc_lookup(d, proto, &saddr, sport);
 	struct dest *ds = s ? svc_find_dest(s, &addr, (uint16_t)port) : NULL;
 	enum fwd_method m = ds ? ds->method : FWD_DR;
 	if (ms && strcmp(ms, "nat") == 0)
@@ -555,7 +606,7 @@ control_handle(struct ctl_client *cl, json_object *req, void *arg)
 		pthread_rwlock_wrlock(&d->svcs.lock);
 		if (json_object_object_get_ex(req, "service", &sv)) {
 			if (req_service(sv, &proto, &addr, &port) == -1 ||
-			    (s = svc_find(&d->svcs, proto, &addr, port)) == NULL) {
+			    (s = svc_lookup(d, proto, &addr, port)) == NULL) {
 				pthread_rwlock_unlock(&d->svcs.lock);
 				return ctl_reply_error("Service not defined");
 			}

@@ -164,6 +164,8 @@ conn_of(struct worker *w, struct pkt *p, enum conn_dir *dir, int *why)
 	struct service *s = svc_find(&d->svcs, p->proto, &p->daddr, p->dport);
 	if (s == NULL)
 		s = svc_find(&d->svcs, p->proto, &p->daddr, 0);
+	if (s == NULL)
+		s = svc_match_group(&d->svcs, p->proto, &p->daddr, p->dport);
 	if (s == NULL || !vip_owned(&d->vips, &p->daddr)) {
 		*why = CNT_DROP_NO_SERVICE;
 		return NULL;
@@ -393,6 +395,23 @@ engine_announce(struct director *d, const struct vip_instance *in)
 		if (sendto(fd, frame, len, 0, (struct sockaddr *)&sll,
 		    sizeof(sll)) == -1)
 			log_warn("announce: gratuitous ARP/NA on %s", in->ifname);
+	}
+	/* A service group's blocks: the first 64 addresses of each. */
+	for (int i = 0; i < in->n_ranges; i++) {
+		const struct addr_range *r = &in->ranges[i];
+		unsigned n = addr_range_count(r, 64);
+		for (unsigned k = 0; k < n; k++) {
+			struct tnd_addr a;
+			size_t len;
+			addr_range_nth(r, k, &a);
+			vip_mac(in->vrid, a.af, vmac);
+			len = a.af == AF_INET ? xmit_garp(frame, vmac, a.bytes) :
+			    xmit_nd_advert(frame, vmac, a.bytes, all_nodes_mac,
+			    all_nodes_ip, 0);
+			if (sendto(fd, frame, len, 0, (struct sockaddr *)&sll,
+			    sizeof(sll)) == -1)
+				log_warn("announce: on %s", in->ifname);
+		}
 	}
 	close(fd);
 }

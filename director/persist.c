@@ -47,9 +47,14 @@ persist_pick(struct director *d, struct service *s, const struct pkt *p,
 	struct conn *ct;
 	struct dest *dst;
 
+	/* A group's template serves every protocol, as IPVS's fwmark
+	 * templates (protocol IPPROTO_IP): HTTP and HTTPS of one client
+	 * land together. */
+	uint8_t tproto = s->fwmark ? 0 : p->proto;
+
 	*ct_out = NULL;
 	mask_client(s, &p->saddr, &client);
-	conn_key_in(&k, p->proto, &client, 0, &s->addr, s->port);
+	conn_key_in(&k, tproto, &client, 0, &s->addr, s->port);
 	if ((ct = conn_lookup_in(&d->conns, &k)) != NULL) {
 		if (template_valid(d, ct)) {
 			*ct_out = ct;
@@ -61,7 +66,7 @@ persist_pick(struct director *d, struct service *s, const struct pkt *p,
 	}
 	if ((dst = sched_pick(s, p)) == NULL)
 		return NULL;
-	ct = conn_create_template(&d->conns, p->proto, &client, &s->addr,
+	ct = conn_create_template(&d->conns, tproto, &client, &s->addr,
 	    s->port, dst, s->persistent, now_ms);
 	if (ct == NULL && errno == EEXIST)	/* a racing worker made it */
 		ct = conn_lookup_in(&d->conns, &k);

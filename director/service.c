@@ -81,7 +81,90 @@ svc_put(struct service *s)
 		s->sched->done(s);
 	pthread_mutex_destroy(&s->sched_lock);
 	free(s->dests);
+	free(s->members);
 	free(s);
+}
+
+static void
+fwmark_addr(uint32_t fwmark, struct tnd_addr *a)
+{
+	memset(a, 0, sizeof(*a));	/* af 0: matches no real address */
+	a->bytes[0] = (uint8_t)(fwmark >> 24);
+	a->bytes[1] = (uint8_t)(fwmark >> 16);
+	a->bytes[2] = (uint8_t)(fwmark >> 8);
+	a->bytes[3] = (uint8_t)fwmark;
+}
+
+struct service *
+svc_find_fwmark(struct svc_table *t, uint32_t fwmark)
+{
+	for (int i = 0; i < t->n_groups; i++)
+		if (t->groups[i]->fwmark == fwmark)
+			return t->groups[i];
+	return NULL;
+}
+
+struct service *
+svc_match_group(struct svc_table *t, uint8_t proto, const struct tnd_addr *addr,
+    uint16_t port)
+{
+	for (int i = 0; i < t->n_groups; i++) {
+		struct service *s = t->groups[i];
+		if (s->proto && s->proto != proto)
+			continue;
+		for (int j = 0; j < s->n_members; j++)
+			if (addr_range_has(&s->members[j], addr, port))
+				return s;
+	}
+	return NULL;
+}
+
+int
+svc_add_group(struct svc_table *t, uint8_t proto, uint32_t fwmark,
+    const char *sched, uint32_t persistent, uint32_t netmask,
+    struct service **out)
+{
+	struct tnd_addr a;
+	struct service *s;
+	int rc;
+
+	if (fwmark == 0)
+		return -EINVAL;
+	if (svc_find_fwmark(t, fwmark))
+		return -EEXIST;
+	if (t->n_groups == t->cap_groups) {
+		int cap = t->cap_groups ? t->cap_groups * 2 : 8;
+		struct service **g = realloc(t->groups,
+		    (size_t)cap * sizeof(struct service *));
+		if (g == NULL)
+			return -ENOMEM;
+		t->groups = g;
+		t->cap_groups = cap;
+	}
+	fwmark_addr(fwmark, &a);
+	if ((rc = svc_add(t, proto, &a, 0, sched, persistent, netmask, &s)) < 0)
+		return rc;
+	s->fwmark = fwmark;
+	t->groups[t->n_groups++] = s;
+	if (out)
+		*out = s;
+	return 0;
+}
+
+int
+svc_set_members(struct service *s, const struct addr_range *m, int n)
+{
+	struct addr_range *copy = NULL;
+
+	if (n > 0) {
+		if ((copy = calloc((size_t)n, sizeof(*copy))) == NULL)
+			return -ENOMEM;
+		memcpy(copy, m, (size_t)n * sizeof(*copy));
+	}
+	free(s->members);
+	s->members = copy;
+	s->n_members = n;
+	return 0;
 }
 
 void
@@ -214,6 +297,11 @@ svc_del(struct svc_table *t, struct service *s)
 		return -ENOENT;
 	*pp = s->next;
 	t->count--;
+	for (int i = 0; i < t->n_groups; i++)
+		if (t->groups[i] == s) {
+			t->groups[i] = t->groups[--t->n_groups];
+			break;
+		}
 	while (s->n_dests)
 		dest_unlink(t, s, s->n_dests - 1);
 	svc_put(s);
@@ -349,5 +437,6 @@ svc_table_free(struct svc_table *t)
 {
 	svc_clear(t);
 	svc_trash_collect(t);
+	free(t->groups);
 	pthread_rwlock_destroy(&t->lock);
 }

@@ -56,9 +56,12 @@ struct dest {
 };
 
 struct service {
-	uint8_t			 proto;
-	struct tnd_addr		 addr;
+	uint8_t			 proto;		/* 0: a group of every protocol */
+	struct tnd_addr		 addr;		/* a group: af 0, the fwmark */
 	uint16_t		 port;
+	uint32_t		 fwmark;	/* a service group when not 0 */
+	struct addr_range	*members;
+	int			 n_members;
 	uint32_t		 persistent;	/* seconds; 0 = off */
 	uint32_t		 netmask;	/* host order, v4 */
 	uint32_t		 sched_flags;	/* SCHED_F_*, for sh and mh */
@@ -83,6 +86,8 @@ struct svc_table {
 	int			 count;
 	struct dest		*trash;
 	struct stats		 total;
+	struct service		**groups;	/* the fwmark services, to match */
+	int			 n_groups, cap_groups;
 };
 
 void	svc_table_init(struct svc_table *t);
@@ -93,12 +98,22 @@ struct service *svc_find(struct svc_table *t, uint8_t proto,
 	    const struct tnd_addr *addr, uint16_t port);
 struct dest *svc_find_dest(struct service *s, const struct tnd_addr *addr,
 	    uint16_t port);
+struct service *svc_find_fwmark(struct svc_table *t, uint32_t fwmark);
+/* The group service whose members hold (addr, port), for proto. */
+struct service *svc_match_group(struct svc_table *t, uint8_t proto,
+	    const struct tnd_addr *addr, uint16_t port);
 
 /* Changes; the caller holds t->lock for writing. Return 0 or a negative
  * errno: -EEXIST, -ENOENT, -ESRCH (no such scheduler), -ENOMEM. */
 int	svc_add(struct svc_table *t, uint8_t proto, const struct tnd_addr *addr,
 	    uint16_t port, const char *sched, uint32_t persistent,
 	    uint32_t netmask, struct service **out);
+/* A service group (the stand-in for a firewall-mark service): proto 0
+ * takes every protocol; members may be set later with svc_set_members. */
+int	svc_add_group(struct svc_table *t, uint8_t proto, uint32_t fwmark,
+	    const char *sched, uint32_t persistent, uint32_t netmask,
+	    struct service **out);
+int	svc_set_members(struct service *s, const struct addr_range *m, int n);
 int	svc_edit(struct svc_table *t, struct service *s, const char *sched,
 	    uint32_t persistent, uint32_t netmask);
 int	svc_del(struct svc_table *t, struct service *s);

@@ -20,8 +20,13 @@ director_apply_config(struct director *d)
 		struct service *s;
 		uint32_t mask = vs->addr.af == AF_INET && vs->persistence_prefix < 32 ?
 		    ~(0xffffffffu >> vs->persistence_prefix) : 0xffffffffu;
-		int rc = svc_add(&d->svcs, vs->proto, &vs->addr, vs->port,
+		int rc = vs->fwmark ?
+		    svc_add_group(&d->svcs, vs->proto, vs->fwmark, vs->scheduler,
+		    vs->persistence_timeout, mask, &s) :
+		    svc_add(&d->svcs, vs->proto, &vs->addr, vs->port,
 		    vs->scheduler, vs->persistence_timeout, mask, &s);
+		if (rc == 0 && vs->fwmark)
+			rc = svc_set_members(s, vs->members, vs->n_members);
 		if (rc < 0) {
 			log_warnx("service %s:%u: %s", addr_str(&vs->addr, buf,
 			    sizeof(buf)), vs->port, strerror(-rc));
@@ -67,9 +72,11 @@ iface_for(struct director *d, const struct tnd_addr *addr)
 	return -1;
 }
 
+/* The instance (one per interface, VRID director.vrid) that owns addr:
+ * found or made; its index, or -1. */
 static int
-add_vip(struct director *d, struct vip_instance *inst, int *n_inst,
-    const struct tnd_addr *addr, int prefix)
+instance_for(struct director *d, struct vip_instance *inst, int *n_inst,
+    const struct tnd_addr *addr)
 {
 	char buf[ADDR_STRLEN];
 	int ifx = iface_for(d, addr), i;
@@ -81,21 +88,30 @@ add_vip(struct director *d, struct vip_instance *inst, int *n_inst,
 	}
 	for (i = 0; i < *n_inst; i++)
 		if (inst[i].ifindex == ifx)
-			break;
-	if (i == *n_inst) {
-		if (*n_inst == CONF_MAX_IFACES)
-			return -1;
-		memset(&inst[i], 0, sizeof(inst[i]));
-		inst[i].ifindex = ifx;
-		inst[i].vrid = d->conf.director.vrid;
-		for (int k = 0; k < d->n_ifindex; k++)
-			if (d->ifindex[k] == ifx)
-				snprintf(inst[i].ifname, sizeof(inst[i].ifname),
-				    "%s", d->conf.director.interfaces[k]);
-		snprintf(inst[i].name, sizeof(inst[i].name), "director-%s",
-		    inst[i].ifname);
-		(*n_inst)++;
-	}
+			return i;
+	if (*n_inst == CONF_MAX_IFACES)
+		return -1;
+	memset(&inst[i], 0, sizeof(inst[i]));
+	inst[i].ifindex = ifx;
+	inst[i].vrid = d->conf.director.vrid;
+	for (int k = 0; k < d->n_ifindex; k++)
+		if (d->ifindex[k] == ifx)
+			snprintf(inst[i].ifname, sizeof(inst[i].ifname), "%s",
+			    d->conf.director.interfaces[k]);
+	snprintf(inst[i].name, sizeof(inst[i].name), "director-%s",
+	    inst[i].ifname);
+	(*n_inst)++;
+	return i;
+}
+
+static int
+add_vip(struct director *d, struct vip_instance *inst, int *n_inst,
+    const struct tnd_addr *addr, int prefix)
+{
+	int i = instance_for(d, inst, n_inst, addr);
+
+	if (i < 0)
+		return -1;
 	for (int j = 0; j < inst[i].n_vips; j++)
 		if (addr_eq(&inst[i].vips[j].addr, addr))
 			return 0;
@@ -107,6 +123,20 @@ add_vip(struct director *d, struct vip_instance *inst, int *n_inst,
 	return 0;
 }
 
+/* A service group's block of addresses, owned on the interface of its
+ * first address. */
+static int
+add_range(struct director *d, struct vip_instance *inst, int *n_inst,
+    const struct addr_range *r)
+{
+	int i = instance_for(d, inst, n_inst, &r->lo);
+
+	if (i < 0 || inst[i].n_ranges == CONF_MAX_MEMBERS)
+		return -1;
+	inst[i].ranges[inst[i].n_ranges++] = *r;
+	return 0;
+}
+
 /* Without a vrrp section the director owns every VIP itself. */
 int
 director_own_all(struct director *d)
@@ -115,10 +145,14 @@ director_own_all(struct director *d)
 	const struct tandem_conf *c = &d->conf;
 	int n = 0;
 
-	for (int i = 0; i < c->n_vs; i++)
-		if (add_vip(d, inst, &n, &c->vs[i].addr,
+	for (int i = 0; i < c->n_vs; i++) {
+		for (int j = 0; j < c->vs[i].n_members; j++)
+			if (add_range(d, inst, &n, &c->vs[i].members[j]) == -1)
+				return -1;
+		if (!c->vs[i].fwmark && add_vip(d, inst, &n, &c->vs[i].addr,
 		    c->vs[i].addr.af == AF_INET ? 32 : 128) == -1)
 			return -1;
+	}
 	for (int i = 0; i < c->director.n_vips; i++)
 		if (add_vip(d, inst, &n, &c->director.vips[i].addr,
 		    c->director.vips[i].prefix) == -1)

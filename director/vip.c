@@ -72,13 +72,16 @@ vip_owns_addr(struct vip_table *t, int ifindex, const struct tnd_addr *addr,
 
 	pthread_rwlock_rdlock(&t->lock);
 	for (int i = 0; i < t->n && !yes; i++) {
-		if (t->inst[i].ifindex != ifindex)
+		const struct vip_instance *in = &t->inst[i];
+		if (in->ifindex != ifindex)
 			continue;
-		for (int j = 0; j < t->inst[i].n_vips && !yes; j++)
-			if (addr_eq(&t->inst[i].vips[j].addr, addr)) {
-				yes = 1;
-				*vrid = t->inst[i].vrid;
-			}
+		for (int j = 0; j < in->n_vips && !yes; j++)
+			yes = addr_eq(&in->vips[j].addr, addr);
+		for (int j = 0; j < in->n_ranges && !yes; j++)
+			yes = addr_range_has(&in->ranges[j], addr,
+			    in->ranges[j].plo);
+		if (yes)
+			*vrid = in->vrid;
 	}
 	pthread_rwlock_unlock(&t->lock);
 	return yes;
@@ -90,9 +93,13 @@ vip_owned(struct vip_table *t, const struct tnd_addr *addr)
 	int yes = 0;
 
 	pthread_rwlock_rdlock(&t->lock);
-	for (int i = 0; i < t->n && !yes; i++)
+	for (int i = 0; i < t->n && !yes; i++) {
 		for (int j = 0; j < t->inst[i].n_vips && !yes; j++)
 			yes = addr_eq(&t->inst[i].vips[j].addr, addr);
+		for (int j = 0; j < t->inst[i].n_ranges && !yes; j++)
+			yes = addr_range_has(&t->inst[i].ranges[j], addr,
+			    t->inst[i].ranges[j].plo);
+	}
 	pthread_rwlock_unlock(&t->lock);
 	return yes;
 }

@@ -20,6 +20,8 @@ struct vip_instance {
 	char		 ifname[16];
 	struct conf_vip	 vips[CONF_MAX_VIPS];
 	int		 n_vips;
+	struct addr_range ranges[CONF_MAX_MEMBERS];	/* service groups' */
+	int		 n_ranges;
 };
 
 struct vip_table {

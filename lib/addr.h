@@ -39,4 +39,24 @@ addr_v4(const struct tnd_addr *a)	/* host order */
 
 #define ADDR_STRLEN	46
 
+/* A block of addresses and ports: the members of a service group, the
+ * user-space stand-in for IPVS's firewall-mark services. */
+struct addr_range {
+	struct tnd_addr	lo, hi;		/* same family, lo <= hi */
+	uint16_t	plo, phi;	/* ports; 0-65535 for all */
+};
+
+/* keepalived's virtual_server_group member syntax: "ADDR", "ADDR-LAST"
+ * (the last byte or group of an address range), "ADDR-ADDR" or
+ * "ADDR/PREFIX", then optionally a space and "PORT" or "PORT-PORT".
+ * Returns 0 or -1. */
+int	addr_range_parse(const char *s, struct addr_range *r);
+int	addr_range_has(const struct addr_range *r, const struct tnd_addr *a,
+	    uint16_t port);
+/* How many addresses the range holds, saturated at limit. */
+unsigned addr_range_count(const struct addr_range *r, unsigned limit);
+/* The n-th address of the range (n < addr_range_count). */
+void	addr_range_nth(const struct addr_range *r, unsigned n,
+	    struct tnd_addr *out);
+
 #endif

@@ -339,10 +339,14 @@ sched_flags_fn(struct cw_parse *p, const config_setting_t *s, void *obj)
 #define VS	struct conf_vs
 
 /* Order matters: real_servers and sorry_server use the keys before them. */
+static void members_fn(struct cw_parse *, const config_setting_t *, void *);
+
 static const struct cw_key vs_keys[] = {
-	{ .name = "address", .type = K_ADDR, .flags = KF_REQ,
-	  .off = offsetof(VS, addr) },
-	KI("port", K_U16, VS, port, 0, 65535, KF_REQ),
+	/* address and port, or fwmark and members (checked in vs_finish) */
+	{ .name = "address", .type = K_ADDR, .off = offsetof(VS, addr) },
+	KI("port", K_U16, VS, port, 0, 65535, 0),
+	KI("fwmark", K_U32, VS, fwmark, 1, INT32_MAX, 0),
+	KF("members", members_fn, 0),
 	KF("protocol", proto_fn, 0),
 	KF("scheduler", sched_fn, 0),
 	KF("sched_flags", sched_flags_fn, 0),
@@ -370,11 +374,69 @@ vs_defaults(struct conf_vs *vs, int line)
 	vs->line = line;
 }
 
+/* A service group's members: "ADDR[-LAST|-ADDR|/PREFIX] [PORT[-PORT]]". */
+static void
+members_fn(struct cw_parse *p, const config_setting_t *s, void *obj)
+{
+	struct conf_vs *vs = obj;
+
+	if (!cw_want_strings(p, s))
+		return;
+	for (int i = 0; i < config_setting_length(s); i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		const char *v = cw_str(p, e);
+		struct addr_range r;
+		if (v == NULL)
+			continue;
+		if (addr_range_parse(v, &r) == -1)
+			cw_err(p, e, NULL, "\"%s\" is not ADDR[-LAST|-ADDR|/PREFIX] "
+			    "[PORT[-PORT]], e.g. \"10.0.0.100-110 80\"", v);
+		else if (vs->n_members == CONF_MAX_MEMBERS)
+			cw_err(p, e, NULL, "more than %d members",
+			    CONF_MAX_MEMBERS);
+		else if (vs->n_members && r.lo.af != vs->members[0].lo.af)
+			cw_err(p, e, NULL, "members of one family only");
+		else
+			vs->members[vs->n_members++] = r;
+	}
+}
+
+/* Either address and port, or a group: fwmark and members. */
+static void
+vs_check_identity(struct cw_parse *p, const config_setting_t *s,
+    struct conf_vs *vs)
+{
+	int has_addr = config_setting_get_member(s, "address") != NULL;
+	int has_port = config_setting_get_member(s, "port") != NULL;
+
+	if (!vs->fwmark && !config_setting_get_member(s, "fwmark")) {
+		if (!has_addr)
+			cw_err(p, s, "address", "missing (required)");
+		if (!has_port)
+			cw_err(p, s, "port", "missing (required)");
+		if (config_setting_get_member(s, "members"))
+			cw_err(p, s, "members", "only a group (fwmark) has members");
+		return;
+	}
+	if (has_addr || has_port)
+		cw_err(p, s, has_addr ? "address" : "port", "a group (fwmark) "
+		    "has members instead of address and port");
+	if (vs->n_members == 0 && !config_setting_get_member(s, "members"))
+		cw_err(p, s, "members", "missing (required for a group)");
+	if (!config_setting_get_member(s, "protocol"))
+		vs->proto = 0;			/* every protocol, as IPVS */
+	if (vs->n_members)
+		vs->addr.af = vs->members[0].lo.af;	/* the group's family */
+}
+
 static void
 vs_finish(struct cw_parse *p, const config_setting_t *s, struct conf_vs *vs)
 {
 	const config_setting_t *port = config_setting_get_member(s, "port");
-	int full = vs->addr.af == AF_INET6 ? 128 : 32;
+	int full;
+
+	vs_check_identity(p, s, vs);
+	full = vs->addr.af == AF_INET6 ? 128 : 32;
 
 	/* Only a port written as 0, not one left 0 by an earlier error. */
 	if (port && config_setting_type(port) == CONFIG_TYPE_INT &&
@@ -409,6 +471,14 @@ vs_parse(struct cw_parse *p, const config_setting_t *s, struct tandem_conf *c,
 	vs_finish(p, s, vs);
 	for (int j = 0; j < i && vs->addr.af; j++) {
 		const struct conf_vs *o = &c->vs[j];
+		if (o->fwmark || vs->fwmark) {
+			if (o->fwmark == vs->fwmark) {
+				cw_err(p, s, "fwmark", "duplicate group %u (also "
+				    "at line %d)", vs->fwmark, o->line);
+				break;
+			}
+			continue;
+		}
 		if (o->proto == vs->proto && o->port == vs->port &&
 		    addr_eq(&o->addr, &vs->addr)) {
 			cw_err(p, s, NULL, "duplicate virtual server %s %s "
@@ -661,4 +731,13 @@ conf_proto_name(int proto)
 		return "sctp";
 	}
 	return "?";
+}
+
+int
+conf_proto_parse_any(const char *s)
+{
+	if (s == NULL || strcmp(s, "any") == 0)
+		return 0;
+	int p = conf_proto_parse(s);
+	return p < 0 ? 0 : p;
 }

@@ -15,6 +15,7 @@
 #define CONF_PATH_MAX		256
 #define CONF_MAX_IFACES		16
 #define CONF_MAX_VIPS		64
+#define CONF_MAX_MEMBERS	32
 #define CONF_MAX_STATUS		16
 #define CONF_STR_MAX		256
 
@@ -65,7 +66,13 @@ struct conf_rs {
 struct conf_vs {
 	struct tnd_addr	addr;
 	uint16_t	port;
-	uint8_t		proto;		/* IPPROTO_TCP / IPPROTO_UDP / IPPROTO_SCTP */
+	uint8_t		proto;		/* IPPROTO_TCP / IPPROTO_UDP / IPPROTO_SCTP;
+					 * 0 for a group: every protocol */
+	uint32_t	fwmark;		/* a service group (firewall-mark
+					 * service) when not 0: members
+					 * instead of address and port */
+	struct addr_range members[CONF_MAX_MEMBERS];
+	int		n_members;
 	char		scheduler[16];	/* default "wlc" */
 	enum fwd_method	method;		/* default DR; real servers inherit */
 	uint32_t	persistence_timeout;	/* seconds, 0 = off */
@@ -138,6 +145,8 @@ void	conf_free(struct tandem_conf *c);
 
 const char *conf_method_name(enum fwd_method m);
 int	conf_proto_parse(const char *s);	/* -1 on unknown */
+/* The same, but NULL or "any" give 0 (a service group's every protocol). */
+int	conf_proto_parse_any(const char *s);
 const char *conf_proto_name(int proto);	/* "tcp" */
 
 /* --- vrrp: parsed by lib/conf_vrrp.c for tandem-vrrpd ------------------ */

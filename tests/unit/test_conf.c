@@ -606,6 +606,51 @@ test_names(void **state)
 	assert_string_equal(conf_method_name(FWD_TUN), "tun");
 }
 
+static void
+test_groups(void **state)
+{
+	struct tandem_conf c;
+	int rc;
+	char *out = load(DIR
+	    "virtual_servers = (\n"
+	    "  { fwmark = 1; scheduler = \"rr\"; persistence_timeout = 60;\n"
+	    "    members = [ \"10.0.0.100-110 80\", \"10.0.1.0/24 8000-8100\" ];\n"
+	    "    real_servers = ( { address = \"10.0.0.11\"; } ); },\n"
+	    "  { fwmark = 2; protocol = \"udp\"; members = [ \"fd00::1-ff\" ];\n"
+	    "    real_servers = ( { address = \"fd00::11\"; } ); } );\n",
+	    &c, &rc);
+
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(c.n_vs, 2);
+	assert_int_equal(c.vs[0].fwmark, 1);
+	assert_int_equal(c.vs[0].proto, 0);		/* every protocol */
+	assert_int_equal(c.vs[0].n_members, 2);
+	struct tnd_addr a;
+	addr_parse("10.0.0.105", &a);
+	assert_true(addr_range_has(&c.vs[0].members[0], &a, 80));
+	assert_false(addr_range_has(&c.vs[0].members[0], &a, 81));
+	addr_parse("10.0.1.77", &a);
+	assert_true(addr_range_has(&c.vs[0].members[1], &a, 8050));
+	addr_parse("10.0.0.111", &a);
+	assert_false(addr_range_has(&c.vs[0].members[0], &a, 80));
+	assert_int_equal(c.vs[1].proto, IPPROTO_UDP);
+	assert_int_equal(addr_range_count(&c.vs[1].members[0], 1000), 255);
+	assert_int_equal(c.vs[0].rs[0].port, 0);	/* the packet's port */
+	conf_free(&c);
+
+	expect_errors(DIR
+	    "virtual_servers = ( { fwmark = 3; address = \"10.0.0.1\";\n"
+	    "  members = [ \"10.0.0.9-1\" ]; },\n"
+	    "  { fwmark = 3; members = [ \"10.0.0.1\" ]; } );\n",
+	    "t.conf:2: virtual_servers[0].address: a group (fwmark) has members "
+	    "instead of address and port\n"
+	    "t.conf:3: virtual_servers[0].members[0]: \"10.0.0.9-1\" is not "
+	    "ADDR[-LAST|-ADDR|/PREFIX] [PORT[-PORT]], e.g. \"10.0.0.100-110 80\"\n"
+	    "t.conf:4: virtual_servers[1].fwmark: duplicate group 3 (also at line 2)\n");
+}
+
 int
 main(void)
 {
@@ -629,6 +674,7 @@ main(void)
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_etc_examples),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_groups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
