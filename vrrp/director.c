@@ -131,12 +131,20 @@ dir_reply(struct vrrp_dir *dir, json_object *reply)
 	json_object *ok, *err;
 
 	if (dir->inflight == 1) {
-		if (!json_object_object_get_ex(reply, "ok", &ok) ||
-		    !json_object_get_boolean(ok))
+		const char *why = json_object_object_get_ex(reply, "error",
+		    &err) ? json_object_get_string(err) : "?";
+		if (json_object_object_get_ex(reply, "ok", &ok) &&
+		    json_object_get_boolean(ok))
+			;
+		else if (strstr(dir->queue[dir->head], "\"release\"") &&
+		    strcmp(why, "no such instance") == 0)
+			/* A release of what it did not own: the normal
+			 * answer to the resync after a (re)connection. */
+			log_debug("director: %s: %s", dir->queue[dir->head],
+			    why);
+		else
 			log_warnx("director refused %s: %s",
-			    dir->queue[dir->head],
-			    json_object_object_get_ex(reply, "error", &err) ?
-			    json_object_get_string(err) : "?");
+			    dir->queue[dir->head], why);
 		free(dir->queue[dir->head]);
 		dir->queue[dir->head] = NULL;
 		dir->head = (dir->head + 1) % DIR_QUEUE;

@@ -14,7 +14,7 @@ for bin in "$out"/fuzz_*; do
 	corpus="tests/fuzz/corpus/${name#fuzz_}"
 	work=$(mktemp -d)
 	n=$((n + 1))
-	if "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 \
+	if "$bin" -seed=1 -max_total_time="$secs" -max_len=4096 -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=0 "$work" "$corpus" \
 	    >"$work.log" 2>&1; then
 		echo "ok $n - $name: ${secs}s without a crash ($(grep -o 'cov: [0-9]*' "$work.log" | tail -1))"
