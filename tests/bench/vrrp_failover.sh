@@ -5,7 +5,8 @@
 # 1 s, 0.1 s and 0.02 s. "Master death" is the master node leaving the
 # network (its switch port goes down) while a client probes the VIP every
 # millisecond; the failover time is the longest silence between replies.
-# Prints a markdown table. RUNS (default 3) runs each, median shown.
+# Prints a markdown table. RUNS (default 3) runs each, median shown;
+# ADVERTS (default "1 0.1 0.02") the intervals.
 #   bash tests/bench/vrrp_failover.sh
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/../integration/lib_vrrp.sh"
@@ -86,7 +87,7 @@ median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 echo "| advert interval | Master_Down_Interval (backup at 100) | Tandem failover, ms (median; runs) | keepalived failover, ms (median; runs) |"
 echo "|---:|---:|---:|---:|"
-for adv in 1 0.1 0.02; do
+for adv in ${ADVERTS:-1 0.1 0.02}; do
 	mdi=$(python3 -c "a=$adv; print('%.0f' % (1000 * (3 * a + 156 / 256 * a)))")
 	row="| $adv s | $mdi ms"
 	for kind in tandem keepalived; do
