@@ -233,6 +233,97 @@ test_ttl_and_padding(void **state)
 	assert_int_equal(p.l4_len, 13);
 }
 
+/* IPv6 and ICMP vectors built with scapy. */
+static const char *v6_tcp =
+    "00005e00020102000000000286dd6000000000140640fd0000000000000000000000"
+    "00000002fd0000000000000000000000000001009c40005000000000000000005002"
+    "2000f84e0000";
+static const char *v6_ext2 =	/* hop-by-hop, destination options, TCP */
+    "00005e00020102000000000286dd6000000000240040fd0000000000000000000000"
+    "00000002fd0000000000000000000000000001003c0001040000000006000104000000"
+    "009c400050000000000000000050022000f84e0000";
+static const char *v6_ext9 =	/* nine destination-options headers */
+    "00005e00020102000000000286dd60000000005c3c40fd0000000000000000000000"
+    "00000002fd0000000000000000000000000001003c000104000000003c000104000000"
+    "003c000104000000003c000104000000003c000104000000003c000104000000003c00"
+    "0104000000003c0001040000000006000104000000009c400050000000000000000050"
+    "022000f84e0000";
+static const char *v6_frag =
+    "00005e00020102000000000286dd60000000001c2c40fd0000000000000000000000"
+    "00000002fd00000000000000000000000000010006000000000000009c400050000000"
+    "000000000050022000f84e0000";
+static const char *icmp_quote_udp =
+    "00005e00010102000000000208004500003800010000400166600a0000010a000064"
+    "0304ee64000005004500002400010000401166630a0000640a00000200359c400010"
+    "6d11";
+static const char *icmp_quote_gre =
+    "00005e00010102000000000208004500003800010000400166600a0000010a000064"
+    "03041716000000004500001c00010000402f664d0a0000640a00000279797979797979"
+    "79";
+static const char *icmp_quote_short =
+    "00005e00010102000000000208004500003200010000400166660a0000010a000064"
+    "0304fcc6000000004500002400010000401166630a0000640a0000020035";
+
+static void
+test_ipv6(void **state)
+{
+	uint8_t f[512];
+	size_t n;
+	struct pkt p;
+
+	n = unhex(v6_tcp, f);
+	assert_int_equal(frame_decode(&p, f, n, 0), 0);
+	assert_int_equal(p.proto, IPPROTO_TCP);
+	assert_int_equal(p.dport, 80);
+	assert_int_equal(p.l3_len, 60);
+	n = unhex(v6_ext2, f);
+	assert_int_equal(frame_decode(&p, f, n, 0), 0);
+	assert_int_equal(p.l4_off, 14 + 40 + 16);
+	n = unhex(v6_ext9, f);
+	assert_int_equal(frame_decode(&p, f, n, 0), CNT_DROP_IPV6_EXT);
+	n = unhex(v6_frag, f);
+	assert_int_equal(frame_decode(&p, f, n, 0), CNT_DROP_FRAGMENT);
+	/* An extension header running past the datagram. */
+	n = unhex(v6_ext2, f);
+	f[14 + 40 + 8 + 1] = 200;	/* dest opts length: 1608 bytes */
+	assert_int_equal(frame_decode(&p, f, n, 0), CNT_DROP_IPV6_EXT);
+	/* Payload length past the frame; hop limit 0. */
+	n = unhex(v6_tcp, f);
+	f[19] = 0x40;
+	assert_int_equal(frame_decode(&p, f, n, 0), CNT_DROP_BAD_IP_LEN);
+	n = unhex(v6_tcp, f);
+	f[21] = 0;
+	assert_int_equal(frame_decode(&p, f, n, 0), CNT_DROP_TTL);
+	/* A bad TCP checksum over the IPv6 pseudo header. */
+	n = unhex(v6_tcp, f);
+	f[n - 5] ^= 1;
+	assert_int_equal(frame_decode(&p, f, n, 0), CNT_DROP_BAD_L4_CSUM);
+}
+
+static void
+test_icmp_quotes(void **state)
+{
+	uint8_t f[512];
+	size_t n;
+	struct pkt p;
+	char buf[ADDR_STRLEN];
+
+	n = unhex(icmp_quote_udp, f);
+	assert_int_equal(frame_decode(&p, f, n, 0), 0);
+	assert_int_equal(p.icmp_type, 3);
+	assert_int_equal(p.in_proto, IPPROTO_UDP);
+	assert_string_equal(addr_str(&p.in_saddr, buf, sizeof(buf)), "10.0.0.100");
+	assert_int_equal(p.in_sport, 53);
+	assert_int_equal(p.in_dport, 40000);
+	n = unhex(icmp_quote_gre, f);		/* quotes a protocol we do not forward */
+	assert_int_equal(frame_decode(&p, f, n, 0), CNT_DROP_ICMP_QUOTE);
+	n = unhex(icmp_quote_short, f);		/* quote cut inside the ports */
+	assert_int_equal(frame_decode(&p, f, n, 0), CNT_DROP_ICMP_QUOTE);
+	n = unhex(icmp_quote_udp, f);
+	f[36] ^= 0xff;				/* ICMP checksum */
+	assert_int_equal(frame_decode(&p, f, n, 0), CNT_DROP_BAD_L4_CSUM);
+}
+
 int
 main(void)
 {
@@ -245,6 +336,8 @@ main(void)
 		cmocka_unit_test(test_arp_reply),
 		cmocka_unit_test(test_bad_frames),
 		cmocka_unit_test(test_ttl_and_padding),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_icmp_quotes),
 	};
 	return cmocka_run_group_tests_name("frame", tests, NULL, NULL);
 }
