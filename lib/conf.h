@@ -192,6 +192,8 @@ struct conf_vrrp_inst {
 	int		n_track_if;
 	struct conf_vrrp_track track_scripts[CONF_VRRP_MAX_TRACK];
 	int		n_track_scripts;
+	struct conf_vrrp_track track_checks[CONF_VRRP_MAX_TRACK];
+	int		n_track_checks;		/* states sent by checkd */
 	int		track_director;		/* default: vrrp.track_director */
 	enum conf_vrrp_auth auth_type;
 	char		auth_pass[9];		/* v2 PASS: up to 8 bytes */

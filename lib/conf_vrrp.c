@@ -144,6 +144,14 @@ track_script_fn(struct cw_parse *p, const config_setting_t *s, void *obj)
 }
 
 static void
+track_check_fn(struct cw_parse *p, const config_setting_t *s, void *obj)
+{
+	VI *in = obj;
+
+	track_list(p, s, in->track_checks, &in->n_track_checks);
+}
+
+static void
 auth_fn(struct cw_parse *p, const config_setting_t *s, void *obj)
 {
 	static const char *const names[] = { "none", "pass", "hmac", NULL };
@@ -169,6 +177,7 @@ static const struct cw_key inst_keys[] = {
 	KF("unicast_peers", peers_fn, 0),
 	KF("track_interfaces", track_if_fn, 0),
 	KF("track_scripts", track_script_fn, 0),
+	KF("track_checks", track_check_fn, 0),
 	KB("track_director", VI, track_director),
 	KF("auth_type", auth_fn, 0),
 	KS("auth_pass", VI, auth_pass, 0),

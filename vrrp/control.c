@@ -103,6 +103,11 @@ vrrp_ctl_status(struct vrrpd *d)
 	}
 	json_object_object_add(r, "instances", arr);
 	json_object_object_add(r, "sync_groups", groups);
+	json_object *ext = json_object_new_object();
+	for (int i = 0; i < d->n_ext; i++)
+		json_object_object_add(ext, d->ext[i].name,
+		    json_object_new_boolean(d->ext[i].up));
+	json_object_object_add(r, "checks", ext);
 	json_object_object_add(r, "director_alive",
 	    json_object_new_boolean(d->dir_alive));
 	json_object_object_add(r, "unmatched", counters_json(&d->unmatched));
@@ -111,6 +116,26 @@ vrrp_ctl_status(struct vrrpd *d)
 	json_object_object_add(r, "ctl_refused",
 	    json_object_new_int64((int64_t)ctl_server_refused(d->ctl)));
 	return r;
+}
+
+/* {"cmd": "check_state", "name": "...", "up": true|false}: a tracked
+ * check's state, as tandem-checkd (quorum) will send it. */
+static json_object *
+ctl_check_state(struct vrrpd *d, json_object *req)
+{
+	json_object *n, *up;
+	const char *name;
+
+	if (!json_object_object_get_ex(req, "name", &n) ||
+	    !json_object_is_type(n, json_type_string) ||
+	    (name = json_object_get_string(n))[0] == '\0' ||
+	    !json_object_object_get_ex(req, "up", &up) ||
+	    !json_object_is_type(up, json_type_boolean))
+		return ctl_reply_error("check_state needs a name and up "
+		    "(true or false)");
+	if (vrrp_track_ext_set(d, name, json_object_get_boolean(up)) == -1)
+		return ctl_reply_error("too many tracked checks");
+	return ctl_reply_ok();
 }
 
 static json_object *
@@ -125,6 +150,8 @@ ctl_handle(struct ctl_client *cl, json_object *req, void *arg)
 		return ctl_reply_error("missing cmd");
 	if (strcmp(s, "status") == 0 || strcmp(s, "vrrp") == 0)
 		return vrrp_ctl_status(d);
+	if (strcmp(s, "check_state") == 0)
+		return ctl_check_state(d, req);
 	log_warnx("control: unknown command %.32s", s);
 	return ctl_reply_error("unknown command %.32s", s);
 }

@@ -47,6 +47,35 @@ script_find(struct vrrpd *d, const char *name)
 	return NULL;
 }
 
+static int
+ext_up(const struct vrrpd *d, const char *name)
+{
+	for (int i = 0; i < d->n_ext; i++)
+		if (strcmp(d->ext[i].name, name) == 0)
+			return d->ext[i].up;
+	return 0;
+}
+
+int
+vrrp_track_ext_set(struct vrrpd *d, const char *name, int up)
+{
+	int i;
+
+	for (i = 0; i < d->n_ext; i++)
+		if (strcmp(d->ext[i].name, name) == 0)
+			break;
+	if (i == d->n_ext) {
+		if (d->n_ext == VRRP_MAX_EXT || strlen(name) >= CONF_NAME_MAX)
+			return -1;
+		snprintf(d->ext[d->n_ext++].name, CONF_NAME_MAX, "%s", name);
+	} else if (d->ext[i].up == up)
+		return 0;
+	d->ext[i].up = up;
+	log_info("tracked check %s: %s", name, up ? "up" : "down");
+	vrrp_inst_track_all(d);
+	return 0;
+}
+
 int
 vrrp_track_prio(struct vrrp_inst *vi, int *fault)
 {
@@ -68,6 +97,9 @@ vrrp_track_prio(struct vrrp_inst *vi, int *fault)
 			    c->track_scripts[i].weight : s->conf->weight,
 			    &prio, &f);
 	}
+	for (int i = 0; i < c->n_track_checks; i++)
+		apply(ext_up(d, c->track_checks[i].name),
+		    c->track_checks[i].weight, &prio, &f);
 	if (c->track_director)
 		apply(d->dir_alive, d->vc.director_weight, &prio, &f);
 	if (c->priority == VRRP_PRIO_OWNER) {

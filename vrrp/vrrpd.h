@@ -51,6 +51,15 @@ struct vrrp_tscript {
 	struct vrrpd	*d;
 };
 
+/* A state reported from outside (tandem-checkd's quorum, or any client of
+ * vrrpd.sock): down until reported up. */
+struct vrrp_ext {
+	char		 name[CONF_NAME_MAX];
+	int		 up;
+};
+
+#define VRRP_MAX_EXT	64
+
 struct vrrp_inst {
 	struct vrrpd	*d;
 	const struct conf_vrrp_inst *conf;
@@ -100,6 +109,8 @@ struct vrrpd {
 	uint32_t		 rx_dropped4, rx_dropped6;	/* SO_RXQ_OVFL */
 	uint16_t		 ip_id;
 	struct vrrp_job		*jobs;		/* running scripts */
+	struct vrrp_ext		 ext[VRRP_MAX_EXT];
+	int			 n_ext;
 	uid_t			 script_uid;
 	gid_t			 script_gid;
 };
@@ -140,6 +151,8 @@ int	vrrp_track_open(struct vrrpd *d);
 void	vrrp_track_close(struct vrrpd *d);
 /* Effective priority of vi and whether it must be in FAULT. */
 int	vrrp_track_prio(struct vrrp_inst *vi, int *fault);
+/* A tracked check's state from a client; -1 when the table is full. */
+int	vrrp_track_ext_set(struct vrrpd *d, const char *name, int up);
 
 /* notify.c */
 void	vrrp_notify_inst(struct vrrp_inst *vi, enum vrrp_state to);
