@@ -213,6 +213,30 @@ inst_find(struct vrrpd *d, const struct vrrp_if *ifp, int vrid, int af)
 	return NULL;
 }
 
+/* Replay protection: each sender's sequence numbers must grow. Up to 8
+ * senders are remembered; beyond that a slot is reused (a forged
+ * flood of sources can only make us forget, never refuse, a sender). */
+static enum vrrp_adv_err
+check_seq(struct vrrp_inst *vi, const struct vrrp_advert *a)
+{
+	int i;
+
+	for (i = 0; i < vi->n_seen; i++)
+		if (addr_eq(&vi->seen[i].src, &a->src))
+			break;
+	if (i < vi->n_seen && a->seq <= vi->seen[i].seq)
+		return VRRP_ADV_E_REPLAY;
+	if (i == vi->n_seen) {
+		if (vi->n_seen < 8)
+			vi->n_seen++;
+		else
+			i = (int)(a->seq % 8);
+		vi->seen[i].src = a->src;
+	}
+	vi->seen[i].seq = a->seq;
+	return VRRP_ADV_OK;
+}
+
 static enum vrrp_adv_err
 check_auth(struct vrrp_inst *vi, const uint8_t *p, size_t len,
     const struct vrrp_advert *a)
@@ -224,10 +248,7 @@ check_auth(struct vrrp_inst *vi, const uint8_t *p, size_t len,
 		if (!a->has_trailer || vrrp_auth_verify(vi->key, vi->key_len,
 		    p, len, a->hmac_off) == -1)
 			return VRRP_ADV_E_AUTH;
-		if (a->seq <= vi->rx_seq)
-			return VRRP_ADV_E_REPLAY;
-		vi->rx_seq = a->seq;
-		return VRRP_ADV_OK;
+		return check_seq(vi, a);
 	}
 	if (a->has_trailer)
 		return VRRP_ADV_E_AUTH;

@@ -75,7 +75,12 @@ struct vrrp_inst {
 	/* HMAC authentication (Tandem pairs) */
 	uint8_t		 key[64];
 	size_t		 key_len;
-	uint64_t	 tx_seq, rx_seq;
+	uint64_t	 tx_seq;
+	struct vrrp_seen {		/* last sequence accepted per sender */
+		struct tnd_addr	 src;
+		uint64_t	 seq;
+	}		 seen[8];
+	int		 n_seen;
 	int		 stopping;
 	int		 own_fault;	/* tracking, before the group's */
 	int		 track_prio;
