@@ -106,7 +106,7 @@ bench: deps all $(BENCH_BINS)
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl vrrp
-	clang-tidy --quiet -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
+	clang-tidy --quiet -warnings-as-errors='*' -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
 	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
 
 install: all

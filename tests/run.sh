@@ -178,6 +178,7 @@ echo "# Tandem tests, $(date -u '+%Y-%m-%d %H:%M:%S UTC'), $(uname -r)"
 run_suite "build: make all" "$BUILD_TIMEOUT" step make -j"$JOBS" all
 run_suite "build: make unit" "$BUILD_TIMEOUT" step make -j"$JOBS" unit
 run_suite "build: make asan" "$BUILD_TIMEOUT" step make -j"$JOBS" asan
+run_suite "lint: cppcheck and clang-tidy (bugprone)" "$BUILD_TIMEOUT" step make lint
 if [ -f tests/fuzz/build.sh ]; then
 	run_suite "build: make fuzz" "$BUILD_TIMEOUT" step make fuzz
 fi
