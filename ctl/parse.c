@@ -17,7 +17,8 @@
 /* Long options without a short letter. */
 enum {
 	LO_SET = 256, LO_SCTP, LO_TIMEOUT, LO_STATS, LO_RATE, LO_THRESHOLDS,
-	LO_PCONN, LO_NOSORT, LO_SORT, LO_RUNDIR, LO_JSON, LO_TUNTYPE, LO_TUNPORT
+	LO_PCONN, LO_NOSORT, LO_SORT, LO_RUNDIR, LO_JSON, LO_TUNTYPE, LO_TUNPORT,
+	LO_TUNCSUM, LO_TUNNOCSUM, LO_TUNREMCSUM
 };
 
 #define SHORTOPTS	":AEDCRSaedLlZt:u:f:s:p::M:r:gmiw:x:y:ncXob:hv"
@@ -66,6 +67,9 @@ static const struct option longopts[] = {
 	{ "json",		no_argument,		NULL, LO_JSON },
 	{ "tun-type",		required_argument,	NULL, LO_TUNTYPE },
 	{ "tun-port",		required_argument,	NULL, LO_TUNPORT },
+	{ "tun-csum",		no_argument,		NULL, LO_TUNCSUM },
+	{ "tun-nocsum",		no_argument,		NULL, LO_TUNNOCSUM },
+	{ "tun-remcsum",	no_argument,		NULL, LO_TUNREMCSUM },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "version",		no_argument,		NULL, 'v' },
 	{ NULL, 0, NULL, 0 }
@@ -82,28 +86,28 @@ static const char *const optnames[CMD_N_OPTS] = {
 	"persistent", "netmask", "real-server", "forwarding-method",
 	"weight", "u-threshold", "l-threshold", "timeout", "stats", "rate",
 	"thresholds", "persistent-conn", "nosort", "exact", "ops",
-	"sched-flags", "tun-type", "tun-port",
+	"sched-flags", "tun-type", "tun-port", "tun-csum",
 };
 
 /*
  * ipvsadm's commands_v_options, one column per enum cmd_opt bit:
  * '+' required, 'x' illegal, '1' at most one of the '1's, ' ' optional.
- *      n c svc s p M r fwd w x y to st rt thr pc srt ex ops b tt tp
+ *      n c svc s p M r fwd w x y to st rt thr pc srt ex ops b tt tp tc
  */
 static const char optcheck[CMD_KIND_MAX][CMD_N_OPTS + 1] = {
-	[CMD_ADD] =	"xx+   xxxxxxxxxxxx  xx",
-	[CMD_EDIT] =	"xx+   xxxxxxxxxxxx  xx",
-	[CMD_DEL] =	"xx+xxxxxxxxxxxxxxxxxxx",
-	[CMD_FLUSH] =	"xxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_LIST] =	" 11xxxxxxxx1      xxxx",
-	[CMD_ADDDEST] =	"xx+xxx+    xxxxxxxxx  ",
-	[CMD_DELDEST] =	"xx+xxx+xxxxxxxxxxxxxxx",
-	[CMD_EDITDEST] = "xx+xxx+    xxxxxxxxx  ",
-	[CMD_SET] =	"xxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_RESTORE] =	"xxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_SAVE] =	" xxxxxxxxxxxxxxxxxxxxx",
-	[CMD_ZERO] =	"xx xxxxxxxxxxxxxxxxxxx",
-	[CMD_STATUS] =	"xxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_ADD] =	"xx+   xxxxxxxxxxxx  xxx",
+	[CMD_EDIT] =	"xx+   xxxxxxxxxxxx  xxx",
+	[CMD_DEL] =	"xx+xxxxxxxxxxxxxxxxxxxx",
+	[CMD_FLUSH] =	"xxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_LIST] =	" 11xxxxxxxx1      xxxxx",
+	[CMD_ADDDEST] =	"xx+xxx+    xxxxxxxxx   ",
+	[CMD_DELDEST] =	"xx+xxx+xxxxxxxxxxxxxxxx",
+	[CMD_EDITDEST] = "xx+xxx+    xxxxxxxxx   ",
+	[CMD_SET] =	"xxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_RESTORE] =	"xxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_SAVE] =	" xxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_ZERO] =	"xx xxxxxxxxxxxxxxxxxxxx",
+	[CMD_STATUS] =	"xxxxxxxxxxxxxxxxxxxxxxx",
 };
 
 static const char *const schedflag_names[] = {
@@ -458,10 +462,18 @@ opt_apply(struct pstate *ps, int c, const char *arg)
 		cmd->json = 1;
 		return 0;
 	case LO_TUNTYPE:
-		if (strcmp(arg, "ipip") != 0 && strcmp(arg, "gue") != 0)
-			return perr(ps, "unknown tunnel type %s (ipip, gue)", arg);
+		if (strcmp(arg, "ipip") != 0 && strcmp(arg, "gue") != 0 &&
+		    strcmp(arg, "gre") != 0)
+			return perr(ps, "unknown tunnel type %s (ipip, gue, gre)", arg);
 		snprintf(cmd->tun_type, sizeof(cmd->tun_type), "%s", arg);
 		return set_option(ps, OPT_TUNTYPE);
+	case LO_TUNCSUM:
+	case LO_TUNNOCSUM:
+		cmd->tun_csum = c == LO_TUNCSUM;
+		return set_option(ps, OPT_TUNCSUM);
+	case LO_TUNREMCSUM:
+		return perr(ps, "--tun-remcsum (remote checksum offload) is not "
+		    "supported; use --tun-csum");
 	case LO_TUNPORT:
 		return opt_number(ps, OPT_TUNPORT, arg, 65535, &cmd->tun_port,
 		    "tunnel port");

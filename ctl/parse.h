@@ -56,8 +56,9 @@ enum cmd_opt {
 	OPT_SCHEDFLAGS = 1 << 19,
 	OPT_TUNTYPE = 1 << 20,
 	OPT_TUNPORT = 1 << 21,
+	OPT_TUNCSUM = 1 << 22,
 };
-#define CMD_N_OPTS	22
+#define CMD_N_OPTS	23
 
 enum cmd_fwd { CMD_FWD_DR, CMD_FWD_NAT, CMD_FWD_TUN };
 
@@ -97,6 +98,7 @@ struct ctl_cmd {
 	uint32_t	 u_threshold, l_threshold;
 	char		 tun_type[8];	/* --tun-type ipip|gue; "" unset */
 	uint32_t	 tun_port;	/* --tun-port */
+	int		 tun_csum;	/* --tun-csum 1, --tun-nocsum 0 */
 
 	uint32_t	 timeout[3];	/* --set tcp tcpfin udp */
 };

@@ -128,6 +128,8 @@ dest_req(const char *name, const struct ctl_cmd *cmd, int full)
 		add_str(req, "tun_type", cmd->tun_type);
 	if (cmd->opts & OPT_TUNPORT)
 		add_int(req, "tun_port", cmd->tun_port);
+	if (cmd->opts & OPT_TUNCSUM)
+		add_int(req, "tun_csum", cmd->tun_csum);
 	return req;
 }
 

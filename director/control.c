@@ -74,9 +74,11 @@ jdest(const struct dest *d)
 	json_object_object_add(o, "port", json_object_new_int(d->port));
 	json_object_object_add(o, "method", json_object_new_string(conf_method_name(d->method)));
 	if (d->method == FWD_TUN) {
+		static const char *const names[] = { "ipip", "gue", "gre" };
 		json_object_object_add(o, "tun_type", json_object_new_string(
-		    d->tun_type == TUN_GUE ? "gue" : "ipip"));
+		    names[d->tun_type]));
 		json_object_object_add(o, "tun_port", json_object_new_int(d->tun_port));
+		json_object_object_add(o, "tun_csum", json_object_new_boolean(d->tun_csum));
 	}
 	json_object_object_add(o, "weight", json_object_new_int(atomic_load(&d->weight)));
 	json_object_object_add(o, "active", json_object_new_int(atomic_load(&d->active)));
@@ -414,9 +416,11 @@ cmd_dest(struct director *d, json_object *req, const char *cmd)
 		return ctl_reply_error("bad weight");
 	const char *tt = req_str(req, "tun_type");
 	int64_t tport = req_int(req, "tun_port", 0);
-	if ((tt && strcmp(tt, "ipip") != 0 && strcmp(tt, "gue") != 0) ||
-	    tport < 0 || tport > 65535 || (tt && strcmp(tt, "gue") == 0 && !tport))
-		return ctl_reply_error("bad tunnel type or port (ipip, or gue with a port)");
+	int64_t tcsum = req_int(req, "tun_csum", 0);
+	if ((tt && strcmp(tt, "ipip") != 0 && strcmp(tt, "gue") != 0 &&
+	    strcmp(tt, "gre") != 0) || tport < 0 || tport > 65535 ||
+	    (tt && strcmp(tt, "gue") == 0 && !tport))
+		return ctl_reply_error("bad tunnel type or port (ipip, gre, or gue with a port)");
 
 	pthread_rwlock_wrlock(&d->svcs.lock);
 	struct service *s = svc_lookup(d, proto, &saddr, sport);
@@ -448,8 +452,10 @@ cmd_dest(struct director *d, json_object *req, const char *cmd)
 		rc = svc_del_dest(&d->svcs, s, ds);
 	if (rc == 0 && strcmp(cmd, "del_dest") != 0 &&
 	    (ds = svc_find_dest(s, &addr, (uint16_t)port)) != NULL && tt) {
-		ds->tun_type = strcmp(tt, "gue") == 0 ? TUN_GUE : TUN_IPIP;
+		ds->tun_type = strcmp(tt, "gue") == 0 ? TUN_GUE :
+		    strcmp(tt, "gre") == 0 ? TUN_GRE : TUN_IPIP;
 		ds->tun_port = (uint16_t)tport;
+		ds->tun_csum = tcsum != 0 && ds->tun_type != TUN_IPIP;
 	}
 	pthread_rwlock_unlock(&d->svcs.lock);
 	if (rc == 0 && strcmp(cmd, "add_dest") == 0)

@@ -47,8 +47,9 @@ struct dest {
 	_Atomic int32_t		 active, inactive;
 	_Atomic int32_t		 persist;	/* persistence templates */
 	uint32_t		 u_threshold, l_threshold;
-	int			 tun_type;	/* TUN_IPIP, TUN_GUE (method tun) */
+	int			 tun_type;	/* TUN_IPIP, TUN_GUE, TUN_GRE */
 	uint16_t		 tun_port;	/* GUE's UDP port */
+	int			 tun_csum;	/* GUE/GRE with a checksum */
 	_Atomic int32_t		 refcnt;	/* connections + 1 while listed */
 	struct stats		 stats;
 	struct service		*svc;

@@ -51,6 +51,7 @@ director_apply_config(struct director *d)
 			    rs->port ? rs->port : vs->port);
 			ds->tun_type = rs->tun_type;
 			ds->tun_port = rs->tun_port;
+			ds->tun_csum = rs->tun_csum;
 		}
 	}
 	pthread_rwlock_unlock(&d->svcs.lock);

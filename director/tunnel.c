@@ -1,6 +1,7 @@
 /* Tunnel forwarding (ipvsadm -i): the client's datagram goes to the real
  * server inside an outer header of its own family, IPIP / IPv6-in-IPv6
- * (protocol 4 / 41) or GUE (UDP with a 4-byte GUE header), from the
+ * (protocol 4 / 41), GRE (protocol 47, RFC 2784, checksum optional) or GUE
+ * (UDP with a 4-byte GUE header, checksum optional on IPv4), from the
  * director's own address, as IPVS's ip_vs_tunnel_xmit(_v6) builds it.
  * Offloaded super-frames are cut into segments first (the outer header
  * cannot carry GSO through a packet socket), and a datagram that no longer
@@ -16,6 +17,9 @@
 
 #define ETH_LEN		14
 #define UDP_GUE_LEN	(8 + 4)
+#define GRE_LEN		4
+#define GRE_CSUM_LEN	4	/* checksum and reserved, with the C bit */
+#define GRE_F_CSUM	0x8000
 
 struct tun_out {
 	struct tnd_addr	 src;		/* the director's address */
@@ -33,7 +37,36 @@ ip_len(int af)
 static size_t
 tun_overhead(const struct dest *d)
 {
-	return ip_len(d->addr.af) + (d->tun_type == TUN_GUE ? UDP_GUE_LEN : 0);
+	size_t n = ip_len(d->addr.af);
+
+	if (d->tun_type == TUN_GUE)
+		n += UDP_GUE_LEN;
+	else if (d->tun_type == TUN_GRE)
+		n += GRE_LEN + (d->tun_csum ? GRE_CSUM_LEN : 0);
+	return n;
+}
+
+static uint8_t
+outer_proto(const struct dest *d)
+{
+	switch (d->tun_type) {
+	case TUN_GUE:	return IPPROTO_UDP;
+	case TUN_GRE:	return IPPROTO_GRE;
+	default:	return d->addr.af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
+	}
+}
+
+static void
+gre_header(uint8_t *gre, const struct dest *d, size_t inner_len)
+{
+	put_be16(gre, d->tun_csum ? GRE_F_CSUM : 0);
+	put_be16(gre + 2, d->addr.af == AF_INET6 ? ETHERTYPE_IPV6 :
+	    ETHERTYPE_IPV4);
+	if (d->tun_csum) {
+		size_t len = GRE_LEN + GRE_CSUM_LEN + inner_len;
+		put_be32(gre + 4, 0);
+		put_be16(gre + 4, csum_compute(gre, len));
+	}
 }
 
 /* Complete a partial TCP/UDP checksum at l4 (the field already holds the
@@ -89,8 +122,9 @@ tun_send(struct worker *w, const struct conn *c, const struct tun_out *o,
 
 	xmit_set_l2(out, o->mac, o->smac);
 	put_be16(out + 12, v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
-	outer_ip(ip, d, o, inner, ovh - iplen + inner_len,
-	    d->tun_type == TUN_GUE ? IPPROTO_UDP : inner_proto);
+	outer_ip(ip, d, o, inner, ovh - iplen + inner_len, outer_proto(d));
+	if (d->tun_type == TUN_GRE)
+		gre_header(ip + iplen, d, inner_len);
 	if (d->tun_type == TUN_GUE) {
 		uint8_t *udp = ip + iplen, *gue = udp + 8;
 		size_t ulen = UDP_GUE_LEN + inner_len;
@@ -104,11 +138,14 @@ tun_send(struct worker *w, const struct conn *c, const struct tun_out *o,
 		gue[0] = 0;				/* version 0, no options */
 		gue[1] = inner_proto;
 		gue[2] = gue[3] = 0;
-		/* IPv4 GUE goes without a checksum, as IPVS sends it; IPv6
-		 * must have one (RFC 8200 8.1). */
-		if (v6) {
-			uint32_t sum = csum_pseudo_v6(ip + 8, ip + 24,
-			    IPPROTO_UDP, (uint32_t)ulen);
+		/* IPv4 GUE goes without a checksum unless asked
+		 * (--tun-csum), as IPVS sends it; IPv6 must have one
+		 * (RFC 8200 8.1). */
+		if (v6 || d->tun_csum) {
+			uint32_t sum = v6 ? csum_pseudo_v6(ip + 8, ip + 24,
+			    IPPROTO_UDP, (uint32_t)ulen) :
+			    csum_pseudo_v4(ip + 12, ip + 16, IPPROTO_UDP,
+			    (uint16_t)ulen);
 			uint16_t cs = (uint16_t)~csum_fold(csum_add(sum, udp, ulen));
 			put_be16(udp + 6, cs ? cs : 0xffff);
 		}

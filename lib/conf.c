@@ -20,7 +20,7 @@
 static const char *const sched_names[] = { "rr", "wrr", "lc", "wlc", "sed",
 	"nq", "fo", "ovf", "lblc", "lblcr", "dh", "sh", "mh", "twos", NULL };
 static const char *const method_names[] = { "dr", "nat", "tun", NULL };
-static const char *const tun_type_names[] = { "ipip", "gue", NULL };
+static const char *const tun_type_names[] = { "ipip", "gue", "gre", NULL };
 
 /* --- node and director -------------------------------------------------- */
 
@@ -153,6 +153,7 @@ static const struct cw_key rs_keys[] = {
 	KB("inhibit_on_failure", RS, inhibit_on_failure),
 	KF("tun_type", tun_type_fn, 0),
 	KI("tun_port", K_U16, RS, tun_port, 1, 65535, 0),
+	KB("tun_csum", RS, tun_csum),
 	KF("check", conf_check_parse, 0),
 	KEND
 };
@@ -191,6 +192,8 @@ rs_finish(struct cw_parse *p, const config_setting_t *s,
 		    "only method nat maps ports", rs->port, vs->port);
 	if (rs->tun_type == TUN_GUE && rs->tun_port == 0)
 		cw_err(p, s, "tun_port", "a GUE tunnel needs its UDP port");
+	if (rs->tun_csum && rs->tun_type == TUN_IPIP)
+		cw_err(p, s, "tun_csum", "only GUE and GRE tunnels carry a checksum");
 	if ((rs->tun_type != TUN_IPIP || rs->tun_port) && vs->method != FWD_TUN)
 		cw_err(p, s, "tun_type", "tunnel settings need method tun");
 	if (rs->l_threshold > rs->u_threshold)	/* IPVS refuses it too */

@@ -24,7 +24,7 @@
 #define CONF_SF_PORT		0x0010	/* sh/mh: hash the source port too */
 
 enum fwd_method { FWD_DR, FWD_NAT, FWD_TUN };
-enum tun_type { TUN_IPIP, TUN_GUE };
+enum tun_type { TUN_IPIP, TUN_GUE, TUN_GRE };
 
 struct conf_check {			/* parsed now, used by tandem-checkd */
 	int		present;
@@ -57,8 +57,9 @@ struct conf_rs {
 	int		weight;		/* default 1 */
 	uint32_t	u_threshold, l_threshold;	/* 0: no limit */
 	int		inhibit_on_failure;	/* down: weight 0, kept */
-	int		tun_type;		/* TUN_IPIP (default), TUN_GUE */
+	int		tun_type;		/* TUN_IPIP (default), GUE, GRE */
 	uint16_t	tun_port;		/* GUE destination port */
+	int		tun_csum;		/* GUE/GRE: send a checksum */
 	struct conf_check check;
 	int		line;
 };

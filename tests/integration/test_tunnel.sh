@@ -64,6 +64,15 @@ got=$(lab_exec client python3 "$LAB_ROOT/tests/tools/tcpcount.py" send fd00::100
 tap_is "$got" 2097152 "a 2 MiB upload crosses the IPv6 GUE tunnel whole"
 tap_like "$(lab_exec client ip -6 route get fd00::100)" "mtu 1448" \
 	"the client learned the IPv6 path MTU 1500 - 52 (packet too big)"
+# GRE with a checksum for rs1, GUE with a UDP checksum for rs2, set with
+# tandemctl's ipvsadm options.
+td_ctl -e -t 10.0.0.100:80 -r 10.0.0.11 -i --tun-type gre --tun-csum
+td_ctl -e -t 10.0.0.100:80 -r 10.0.0.12 -i --tun-type gue --tun-port 6080 --tun-csum
+tap_like "$(td_ctl -L -n --json)" '"tun_type": "gre"' "--tun-type gre is taken"
+tap_is "$(curl_seq 4 http://10.0.0.100/ | tr ' ' '\n' | sort | tr '\n' ' ')" \
+	"rs1 rs1 rs2 rs2 " "curl through GRE (with checksum) and GUE (with checksum)"
+tap_like "$(td_ctl -e -t 10.0.0.100:80 -r 10.0.0.12 -i --tun-type gue --tun-port 6080 --tun-remcsum 2>&1)" \
+	"not supported" "--tun-remcsum is refused with a reason"
 out=$(lab_exec client wrk -c 10 -t 2 -d 3s http://10.0.0.100/ 2>&1)
 wrk_clean "3-second wrk through the tunnels" "$out"
 td_alive && tap_ok "the director is still running" || tap_fail "the director is still running"
