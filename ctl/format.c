@@ -68,6 +68,8 @@ jval(json_object *v)
 	const char *s;
 
 	switch (v ? json_object_get_type(v) : json_type_null) {
+	case json_type_boolean:
+		return json_object_get_boolean(v) ? 1 : 0;
 	case json_type_int:
 		return json_object_get_int64(v) < 0 ? 0 : json_object_get_uint64(v);
 	case json_type_double:
@@ -449,6 +451,15 @@ dest_rule(FILE *out, const char *svcname, const char *dname,
 		fprintf(out, " -x %llu", (unsigned long long)u);
 	if (l)
 		fprintf(out, " -y %llu", (unsigned long long)l);
+	/* ipvsadm 1.31 saves the tunnel type and its options. */
+	const char *tt = jstr(d->o, "tun_type");
+	if (*tt && strcmp(tt, "ipip") != 0) {
+		fprintf(out, " --tun-type %s", tt);
+		if (strcmp(tt, "gue") == 0)
+			fprintf(out, " --tun-port %lld", (long long)jnum(d->o, "tun_port"));
+		if (jnum(d->o, "tun_csum"))
+			fprintf(out, " --tun-csum");
+	}
 	fputc('\n', out);
 }
 

@@ -69,6 +69,8 @@ tap_like "$(lab_exec client ip -6 route get fd00::100)" "mtu 1448" \
 td_ctl -e -t 10.0.0.100:80 -r 10.0.0.11 -i --tun-type gre --tun-csum
 td_ctl -e -t 10.0.0.100:80 -r 10.0.0.12 -i --tun-type gue --tun-port 6080 --tun-csum
 tap_like "$(td_ctl -L -n --json)" '"tun_type": "gre"' "--tun-type gre is taken"
+tap_like "$(td_ctl -S -n)" "-r 10.0.0.12:80 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum" \
+	"-S saves the tunnel type and options, as ipvsadm 1.31"
 tap_is "$(curl_seq 4 http://10.0.0.100/ | tr ' ' '\n' | sort | tr '\n' ' ')" \
 	"rs1 rs1 rs2 rs2 " "curl through GRE (with checksum) and GUE (with checksum)"
 tap_like "$(td_ctl -e -t 10.0.0.100:80 -r 10.0.0.12 -i --tun-type gue --tun-port 6080 --tun-remcsum 2>&1)" \
