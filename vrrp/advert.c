@@ -113,7 +113,7 @@ vrrp_advert_decode(const uint8_t *p, size_t len, struct vrrp_advert *a)
 	cur_init(&c, p, len);
 	if (a->src.af != AF_INET && a->src.af != AF_INET6)
 		return VRRP_ADV_E_IP;
-	if (a->ttl != VRRP_TTL)
+	if (a->ttl != VRRP_TTL && !a->any_ttl)
 		return VRRP_ADV_E_TTL;
 	vt = cur_u8(&c);
 	a->vrid = cur_u8(&c);

@@ -54,6 +54,7 @@ struct vrrp_advert {
 	uint8_t		auth[VRRP_AUTH_LEN];	/* v2 password */
 	struct tnd_addr	src, dst;	/* from the IP header */
 	int		ttl;		/* TTL or hop limit */
+	int		any_ttl;	/* in: unicast to a unicast instance */
 	struct tnd_addr	addrs[VRRP_MAX_ADDRS];
 	/* Tandem HMAC trailer (v3): present when has_trailer. */
 	int		has_trailer;
@@ -64,7 +65,8 @@ struct vrrp_advert {
 
 /* Decode the VRRP payload p of len bytes whose IP header gave a->src,
  * a->dst, a->ttl (filled in by the caller, the af of src decides IPv4 or
- * IPv6). Checks TTL, version, type, checksum, count and interval. */
+ * IPv6). Checks TTL (unless a->any_ttl), version, type, checksum, count
+ * and interval. */
 enum vrrp_adv_err vrrp_advert_decode(const uint8_t *p, size_t len,
 	    struct vrrp_advert *a);
 /* Decode an IPv4 datagram (as a raw socket returns it, header included). */

@@ -158,13 +158,21 @@ vrrp_inst_init(struct vrrpd *d, struct vrrp_inst *vi, int idx)
 }
 
 /* Our primary address on the instance's interface: the tie-breaker and
- * the advert's source. */
+ * the advert's source. IPv6 multicast adverts come from the link-local
+ * address (RFC 5798 5.1.2.1); unicast ones to a global peer from a
+ * global address, so that the peer can recognise us. */
 static void
 inst_self(struct vrrp_inst *vi)
 {
-	if (vi->conf->unicast_src.af)
-		vi->fsm.self = vi->conf->unicast_src;
-	else if (vi->conf->af == AF_INET6)
+	const struct conf_vrrp_inst *c = vi->conf;
+
+	if (c->unicast_src.af)
+		vi->fsm.self = c->unicast_src;
+	else if (c->af == AF_INET6 && c->n_peers &&
+	    !(c->peers[0].bytes[0] == 0xfe && (c->peers[0].bytes[1] & 0xc0) ==
+	    0x80) && vi->ifp->addr6g.af)
+		vi->fsm.self = vi->ifp->addr6g;
+	else if (c->af == AF_INET6)
 		vi->fsm.self = vi->ifp->addr6;
 	else
 		vi->fsm.self = vi->ifp->addr4;

@@ -36,6 +36,7 @@ vrrp_net_refresh_if(struct vrrpd *d, struct vrrp_if *ifp)
 		return -1;
 	memset(&ifp->addr4, 0, sizeof(ifp->addr4));
 	memset(&ifp->addr6, 0, sizeof(ifp->addr6));
+	memset(&ifp->addr6g, 0, sizeof(ifp->addr6g));
 	for (i = ifa; i; i = i->ifa_next) {
 		if (i->ifa_addr == NULL || strcmp(i->ifa_name, ifp->name) != 0)
 			continue;
@@ -48,11 +49,13 @@ vrrp_net_refresh_if(struct vrrpd *d, struct vrrp_if *ifp)
 			const struct sockaddr_in *sin = (const void *)i->ifa_addr;
 			ifp->addr4.af = AF_INET;
 			memcpy(ifp->addr4.bytes, &sin->sin_addr, 4);
-		} else if (af == AF_INET6 && ifp->addr6.af == 0) {
+		} else if (af == AF_INET6) {
 			const struct sockaddr_in6 *s6 = (const void *)i->ifa_addr;
-			if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr)) {
-				ifp->addr6.af = AF_INET6;
-				memcpy(ifp->addr6.bytes, &s6->sin6_addr, 16);
+			struct tnd_addr *t = IN6_IS_ADDR_LINKLOCAL(
+			    &s6->sin6_addr) ? &ifp->addr6 : &ifp->addr6g;
+			if (t->af == 0) {
+				t->af = AF_INET6;
+				memcpy(t->bytes, &s6->sin6_addr, 16);
 			}
 		}
 	}
@@ -119,19 +122,38 @@ vrrp_net_join(struct vrrpd *d, struct vrrp_if *ifp, int af)
 	return 0;
 }
 
+/* The instance the VRID byte of a datagram names, if any. */
+static struct vrrp_inst *
+inst_of(struct vrrpd *d, struct vrrp_if *ifp, int af, const uint8_t *vrrp,
+    size_t len)
+{
+	for (int i = 0; len >= 2 && ifp && i < d->n_inst; i++)
+		if (d->inst[i].ifp == ifp && d->inst[i].conf->vrid == vrrp[1] &&
+		    d->inst[i].conf->af == af)
+			return &d->inst[i];
+	return NULL;
+}
+
 /* A refused datagram counts for the instance its VRID byte names, when
  * there is one; otherwise for "unknown VRID". */
 static void
 count_bad(struct vrrpd *d, struct vrrp_if *ifp, int af, const uint8_t *vrrp,
     size_t len, enum vrrp_adv_err e)
 {
-	struct vrrp_inst *vi = NULL;
+	vrrp_inst_count_err(d, inst_of(d, ifp, af, vrrp, len), e);
+}
 
-	for (int i = 0; len >= 2 && ifp && i < d->n_inst; i++)
-		if (d->inst[i].ifp == ifp && d->inst[i].conf->vrid == vrrp[1] &&
-		    d->inst[i].conf->af == af)
-			vi = &d->inst[i];
-	vrrp_inst_count_err(d, vi, e);
+/* Unicast adverts to a unicast instance are taken at any TTL, as
+ * keepalived sends IPv6 ones with the default hop limit (and checks none
+ * on unicast itself); only configured peers are accepted there. */
+static int
+unicast_any_ttl(struct vrrpd *d, struct vrrp_if *ifp, int af,
+    const uint8_t *vrrp, size_t len, const uint8_t *dst)
+{
+	struct vrrp_inst *vi = inst_of(d, ifp, af, vrrp, len);
+	int mcast = af == AF_INET ? (dst[0] & 0xf0) == 0xe0 : dst[0] == 0xff;
+
+	return vi && vi->conf->n_peers > 0 && !mcast;
 }
 
 static void
@@ -144,6 +166,8 @@ recv4_one(struct vrrpd *d, const uint8_t *pkt, size_t len, int ifindex)
 
 	if (ifp == NULL)
 		return;		/* an interface we run nothing on */
+	a.any_ttl = len >= 20 && hl < len && unicast_any_ttl(d, ifp, AF_INET,
+	    pkt + hl, len - hl, pkt + 16);
 	e = vrrp_advert_decode_ip4(pkt, len, &a);
 	if (e != VRRP_ADV_OK) {
 		count_bad(d, ifp, AF_INET, pkt + (hl <= len ? hl : len),
@@ -234,6 +258,8 @@ rx6_cb(evutil_socket_t fd, short ev, void *arg)
 			continue;
 		a.src.af = AF_INET6;
 		memcpy(a.src.bytes, &from.sin6_addr, 16);
+		a.any_ttl = unicast_any_ttl(d, ifp, AF_INET6, buf, (size_t)r,
+		    a.dst.bytes);
 		enum vrrp_adv_err e = (msg.msg_flags & MSG_TRUNC) ?
 		    VRRP_ADV_E_LEN : vrrp_advert_decode(buf, (size_t)r, &a);
 		if (e != VRRP_ADV_OK)

@@ -29,6 +29,7 @@ struct vrrp_if {
 	int		 up;		/* IFF_UP and carrier */
 	struct tnd_addr	 addr4;		/* primary IPv4 (af 0: none) */
 	struct tnd_addr	 addr6;		/* link-local IPv6 */
+	struct tnd_addr	 addr6g;	/* first global IPv6 (unicast peers) */
 	int		 joined4, joined6;
 };
 

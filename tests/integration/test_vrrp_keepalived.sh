@@ -188,4 +188,29 @@ vr_start t1 a "$(sed 's/priority = 150/priority = 50/' "$LAB_TMP/a.conf")" || ex
 sleep 1
 tap_is "$(vr_state a v6)" BACKUP "IPv6: Tandem backup to keepalived"
 tap_is "$(vr_get a v6 counters.invalid)" 0 "IPv6: keepalived's adverts decode"
+vr_stop a
+ka_kill ka
+
+# --- IPv6 unicast peers -----------------------------------------------------
+ka_start k1 ka "$(ka_conf ka eth0 54 100 0.1 3 fd00::100/64 \
+	'unicast_src_ip fd00::2' 'unicast_peer {' '  fd00::1' '}')"
+vr_start t1 a "$(cat <<-EOF
+	node = { name = "t1"; };
+	vrrp = { track_director = false;
+	  instances = ( { name = "u6"; interface = "eth0"; vrid = 54;
+	    priority = 150; advert_int = 0.1;
+	    virtual_ipaddress = [ "fd00::100/64" ]; unicast_peers = [ "fd00::2" ]; } ); };
+	EOF
+)" || exit 1
+wait_for '[ "$(vr_state a u6)" = MASTER ]' 5
+sleep 1
+tap_is "$(vr_state a u6)/$(ka_is_master k1 fd00::100 && echo ka-master || echo ka-backup)" \
+	"MASTER/ka-backup" "IPv6 unicast: Tandem master (from its global address), keepalived backup"
+vr_stop a KILL
+ms=$(wait_ms "ka_is_master k1 fd00::100" 10)
+tap_like "${ms:-never}" '^[0-9]+$' "IPv6 unicast: Tandem killed, keepalived takes over in ${ms:-never} ms"
+vr_start t1 a "$(sed 's/priority = 150/priority = 50/' "$LAB_TMP/a.conf")" || exit 1
+sleep 1
+tap_is "$(vr_state a u6)/$(vr_get a u6 master)/$(vr_get a u6 counters.invalid)" \
+	"BACKUP/fd00::2/0" "IPv6 unicast: Tandem backup, keepalived's adverts accepted"
 tap_done
