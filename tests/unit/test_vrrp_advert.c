@@ -75,6 +75,7 @@ test_v3_frame(void **state)
 	uint8_t f[VRRP_FRAME_MAX], mac[6];
 
 	meta(&a, "10.0.0.1", "224.0.0.18");
+	memset(&b, 0, sizeof(b));
 	assert_int_equal(vrrp_advert_frame(v3_4, sizeof(v3_4), &a, vmac, mmac,
 	    0x1234, f, sizeof(f)), 14 + 20 + sizeof(v3_4));
 	assert_memory_equal(f, mmac, 6);
@@ -191,6 +192,7 @@ test_ip4_header(void **state)
 	struct vrrp_advert a;
 	uint8_t p[32];
 
+	memset(&a, 0, sizeof(a));
 	memcpy(p, ip4hdr, 20);
 	memcpy(p + 20, v3_4, 12);
 	assert_int_equal(vrrp_advert_decode_ip4(p, 32, &a), VRRP_ADV_OK);
@@ -204,6 +206,9 @@ test_ip4_header(void **state)
 	p[0] = 0x45;
 	p[8] = 1;
 	assert_int_equal(vrrp_advert_decode_ip4(p, 32, &a), VRRP_ADV_E_TTL);
+	/* A unicast instance's caller may waive the TTL check. */
+	a.any_ttl = 1;
+	assert_int_equal(vrrp_advert_decode_ip4(p, 32, &a), VRRP_ADV_OK);
 }
 
 static void
