@@ -397,6 +397,8 @@ svc_rule(FILE *out, const char *name, const struct row *r)
 		fprintf(out, " -p %llu", (unsigned long long)persistent);
 		if (mask_str(r->o, r->addr.af, buf, sizeof(buf)))
 			fprintf(out, " -M %s", buf);
+		if (*jstr(r->o, "pe"))
+			fprintf(out, " --pe %s", jstr(r->o, "pe"));
 	}
 	if (jbool(r->o, "ops"))
 		fprintf(out, " -o");
@@ -417,6 +419,8 @@ svc_plain(FILE *out, const char *name, const struct row *r)
 		fprintf(out, " persistent %llu", (unsigned long long)persistent);
 		if (mask_str(r->o, r->addr.af, buf, sizeof(buf)))
 			fprintf(out, " mask %s", buf);
+		if (*jstr(r->o, "pe"))
+			fprintf(out, " pe %s", jstr(r->o, "pe"));
 	}
 	if (jbool(r->o, "ops"))
 		fprintf(out, " ops");

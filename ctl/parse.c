@@ -18,10 +18,10 @@
 enum {
 	LO_SET = 256, LO_SCTP, LO_TIMEOUT, LO_STATS, LO_RATE, LO_THRESHOLDS,
 	LO_PCONN, LO_NOSORT, LO_SORT, LO_RUNDIR, LO_JSON, LO_TUNTYPE, LO_TUNPORT,
-	LO_TUNCSUM, LO_TUNNOCSUM, LO_TUNREMCSUM
+	LO_TUNCSUM, LO_TUNNOCSUM, LO_TUNREMCSUM, LO_PE
 };
 
-#define SHORTOPTS	":AEDCRSaedLlZt:u:f:s:p::M:r:gmiw:x:y:ncXob:hv"
+#define SHORTOPTS	":AEDCRSaedLlZt:u:f:6s:p::M:r:gmiw:x:y:ncXob:hv"
 #define CMD_MAX_WORDS	64
 
 static const struct option longopts[] = {
@@ -68,6 +68,7 @@ static const struct option longopts[] = {
 	{ "tun-type",		required_argument,	NULL, LO_TUNTYPE },
 	{ "tun-port",		required_argument,	NULL, LO_TUNPORT },
 	{ "tun-csum",		no_argument,		NULL, LO_TUNCSUM },
+	{ "pe",			required_argument,	NULL, LO_PE },
 	{ "tun-nocsum",		no_argument,		NULL, LO_TUNNOCSUM },
 	{ "tun-remcsum",	no_argument,		NULL, LO_TUNREMCSUM },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -86,28 +87,28 @@ static const char *const optnames[CMD_N_OPTS] = {
 	"persistent", "netmask", "real-server", "forwarding-method",
 	"weight", "u-threshold", "l-threshold", "timeout", "stats", "rate",
 	"thresholds", "persistent-conn", "nosort", "exact", "ops",
-	"sched-flags", "tun-type", "tun-port", "tun-csum",
+	"sched-flags", "tun-type", "tun-port", "tun-csum", "pe",
 };
 
 /*
  * ipvsadm's commands_v_options, one column per enum cmd_opt bit:
  * '+' required, 'x' illegal, '1' at most one of the '1's, ' ' optional.
- *      n c svc s p M r fwd w x y to st rt thr pc srt ex ops b tt tp tc
+ *      n c svc s p M r fwd w x y to st rt thr pc srt ex ops b tt tp tc pe
  */
 static const char optcheck[CMD_KIND_MAX][CMD_N_OPTS + 1] = {
-	[CMD_ADD] =	"xx+   xxxxxxxxxxxx  xxx",
-	[CMD_EDIT] =	"xx+   xxxxxxxxxxxx  xxx",
-	[CMD_DEL] =	"xx+xxxxxxxxxxxxxxxxxxxx",
-	[CMD_FLUSH] =	"xxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_LIST] =	" 11xxxxxxxx1      xxxxx",
-	[CMD_ADDDEST] =	"xx+xxx+    xxxxxxxxx   ",
-	[CMD_DELDEST] =	"xx+xxx+xxxxxxxxxxxxxxxx",
-	[CMD_EDITDEST] = "xx+xxx+    xxxxxxxxx   ",
-	[CMD_SET] =	"xxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_RESTORE] =	"xxxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_SAVE] =	" xxxxxxxxxxxxxxxxxxxxxx",
-	[CMD_ZERO] =	"xx xxxxxxxxxxxxxxxxxxxx",
-	[CMD_STATUS] =	"xxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_ADD] =	"xx+   xxxxxxxxxxxx  xxx ",
+	[CMD_EDIT] =	"xx+   xxxxxxxxxxxx  xxx ",
+	[CMD_DEL] =	"xx+xxxxxxxxxxxxxxxxxxxxx",
+	[CMD_FLUSH] =	"xxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_LIST] =	" 11xxxxxxxx1      xxxxxx",
+	[CMD_ADDDEST] =	"xx+xxx+    xxxxxxxxx   x",
+	[CMD_DELDEST] =	"xx+xxx+xxxxxxxxxxxxxxxxx",
+	[CMD_EDITDEST] = "xx+xxx+    xxxxxxxxx   x",
+	[CMD_SET] =	"xxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_RESTORE] =	"xxxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_SAVE] =	" xxxxxxxxxxxxxxxxxxxxxxx",
+	[CMD_ZERO] =	"xx xxxxxxxxxxxxxxxxxxxxx",
+	[CMD_STATUS] =	"xxxxxxxxxxxxxxxxxxxxxxxx",
 };
 
 static const char *const schedflag_names[] = {
@@ -467,6 +468,14 @@ opt_apply(struct pstate *ps, int c, const char *arg)
 			return perr(ps, "unknown tunnel type %s (ipip, gue, gre)", arg);
 		snprintf(cmd->tun_type, sizeof(cmd->tun_type), "%s", arg);
 		return set_option(ps, OPT_TUNTYPE);
+	case LO_PE:
+		if (strcmp(arg, "sip") != 0)
+			return perr(ps, "unknown persistence engine %s (sip)", arg);
+		snprintf(cmd->pe, sizeof(cmd->pe), "%s", arg);
+		return set_option(ps, OPT_PE);
+	case '6':
+		/* -f MARK -6: the family of a group comes from its members. */
+		return 0;
 	case LO_TUNCSUM:
 	case LO_TUNNOCSUM:
 		cmd->tun_csum = c == LO_TUNCSUM;

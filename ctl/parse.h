@@ -57,8 +57,9 @@ enum cmd_opt {
 	OPT_TUNTYPE = 1 << 20,
 	OPT_TUNPORT = 1 << 21,
 	OPT_TUNCSUM = 1 << 22,
+	OPT_PE = 1 << 23,
 };
-#define CMD_N_OPTS	23
+#define CMD_N_OPTS	24
 
 enum cmd_fwd { CMD_FWD_DR, CMD_FWD_NAT, CMD_FWD_TUN };
 
@@ -89,6 +90,7 @@ struct ctl_cmd {
 	struct tnd_addr	 netmask;	/* IPv4 persistence mask */
 	int		 netmask_len;	/* IPv6: prefix length 1..128 */
 	int		 ops;		/* -o */
+	char		 pe[8];		/* --pe NAME */
 	char		 sched_flags[CMD_SCHED_MAX];	/* -b, comma list */
 
 	struct tnd_addr	 daddr;		/* -r */

@@ -106,6 +106,7 @@ service_req(const char *name, const struct ctl_cmd *cmd)
 	else
 		add_str(req, "netmask", addr_str(&cmd->netmask, buf, sizeof(buf)));
 	json_object_object_add(req, "ops", json_object_new_boolean(cmd->ops));
+	add_str(req, "pe", cmd->pe);	/* "" clears it, as -E without --pe */
 	add_sched_flags(req, cmd->sched_flags);
 	return req;
 }

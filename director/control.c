@@ -114,6 +114,8 @@ jservice(const struct service *s)
 	json_object_object_add(o, "persistent", json_object_new_int64(s->persistent));
 	json_object_object_add(o, "netmask", json_object_new_string(inet_ntoa(m)));
 	json_object_object_add(o, "ops", json_object_new_boolean(s->ops));
+	if (s->pe_sip)
+		json_object_object_add(o, "pe", json_object_new_string("sip"));
 	json_object_object_add(o, "stats", jstats(&s->stats));
 	json_object_object_add(o, "rate", jrate(&s->stats));
 	for (int i = 0; i < s->n_dests; i++)
@@ -359,6 +361,9 @@ cmd_service(struct director *d, json_object *req, const char *cmd)
 		return ctl_reply_error("bad netmask");
 	if ((has_flags = req_sched_flags(req, &flags)) == -1)
 		return ctl_reply_error("bad scheduler flags");
+	const char *pename = req_str(req, "pe");
+	if (pename && *pename && strcmp(pename, "sip") != 0)
+		return ctl_reply_error("Persistence engine not found");
 	if (port == 0 && addr.af != 0 && persistent == 0 &&
 	    strcmp(cmd, "del_service") != 0)
 		return ctl_reply_error("a port-0 service must be persistent");
@@ -386,6 +391,9 @@ cmd_service(struct director *d, json_object *req, const char *cmd)
 		if (has_flags || strcmp(cmd, "add_service") == 0)
 			s->sched_flags = flags;
 		s->ops = (int)req_int(req, "ops", s->ops) && proto == IPPROTO_UDP;
+		const char *pe = req_str(req, "pe");
+		if (pe || strcmp(cmd, "add_service") == 0 || has_flags)
+			s->pe_sip = pe && strcmp(pe, "sip") == 0;
 	}
 	pthread_rwlock_unlock(&d->svcs.lock);
 	return rc ? errno_reply(rc, "Service") : ctl_reply_ok();

@@ -5,6 +5,7 @@
  * persistence timeout from its last use, and as long as connections it
  * controls live. */
 #include "director.h"
+#include "pe_sip.h"
 #include "scheduler.h"
 
 #include <errno.h>
@@ -53,7 +54,14 @@ persist_pick(struct director *d, struct service *s, const struct pkt *p,
 	uint8_t tproto = s->fwmark ? 0 : p->proto;
 
 	*ct_out = NULL;
-	mask_client(s, &p->saddr, &client);
+	if (s->pe_sip) {
+		/* As IPVS: a SIP service's datagram without a Call-ID has no
+		 * persistence key and is not scheduled. */
+		if (pe_sip_key(p, &client) == -1)
+			return NULL;
+	} else {
+		mask_client(s, &p->saddr, &client);
+	}
 	conn_key_in(&k, tproto, &client, 0, &s->addr, s->port);
 	if ((ct = conn_lookup_in(&d->conns, &k)) != NULL) {
 		if (template_valid(d, ct)) {

@@ -67,6 +67,7 @@ struct service {
 	uint32_t		 netmask;	/* host order, v4 */
 	uint32_t		 sched_flags;	/* SCHED_F_*, for sh and mh */
 	int			 ops;		/* UDP one-packet scheduling */
+	int			 pe_sip;	/* --pe sip: Call-ID persistence */
 	_Atomic int32_t		 half_open;	/* TCP conns not yet established */
 	_Atomic uint64_t	 flood_until_ms; /* SYN-flood defence active */
 	const struct sched_ops	*sched;

@@ -33,6 +33,8 @@ director_apply_config(struct director *d)
 			pthread_rwlock_unlock(&d->svcs.lock);
 			return -1;
 		}
+		s->pe_sip = vs->pe_sip;
+		s->ops = vs->ops;
 		s->sched_flags = (vs->sched_flags & CONF_SF_FALLBACK ?
 		    SCHED_F_FALLBACK : 0) | (vs->sched_flags & CONF_SF_PORT ?
 		    SCHED_F_PORT : 0);

@@ -344,6 +344,16 @@ sched_flags_fn(struct cw_parse *p, const config_setting_t *s, void *obj)
 /* Order matters: real_servers and sorry_server use the keys before them. */
 static void members_fn(struct cw_parse *, const config_setting_t *, void *);
 
+static const char *const pe_names[] = { "sip", NULL };
+
+/* ipvsadm --pe: the only engine IPVS has is sip. */
+static void
+pe_fn(struct cw_parse *p, const config_setting_t *s, void *obj)
+{
+	if (cw_enum(p, s, "persistence_engine", pe_names) == 0)
+		((struct conf_vs *)obj)->pe_sip = 1;
+}
+
 static const struct cw_key vs_keys[] = {
 	/* address and port, or fwmark and members (checked in vs_finish) */
 	{ .name = "address", .type = K_ADDR, .off = offsetof(VS, addr) },
@@ -358,6 +368,7 @@ static const struct cw_key vs_keys[] = {
 	    0),
 	KF("persistence_granularity", granularity_fn, 0),
 	KB("ops", VS, ops),
+	KF("persistence_engine", pe_fn, 0),
 	KI("quorum", K_INT, VS, quorum, 0, 1 << 30, 0),
 	KI("hysteresis", K_INT, VS, hysteresis, 0, 1 << 30, 0),
 	KF("real_servers", rs_list_fn, 0),
@@ -450,6 +461,9 @@ vs_finish(struct cw_parse *p, const config_setting_t *s, struct conf_vs *vs)
 	    strcmp(vs->scheduler, "mh") != 0)
 		cw_err(p, config_setting_get_member(s, "sched_flags"), NULL,
 		    "only the sh and mh schedulers take flags");
+	if (vs->pe_sip && (vs->proto != IPPROTO_UDP || !vs->persistence_timeout))
+		cw_err(p, config_setting_get_member(s, "persistence_engine"), NULL,
+		    "the sip engine is for persistent udp services");
 	if (vs->ops && vs->proto != IPPROTO_UDP)
 		cw_err(p, config_setting_get_member(s, "ops"), NULL,
 		    "one-packet scheduling is for udp services only");

@@ -80,6 +80,7 @@ struct conf_vs {
 	int		persistence_prefix;	/* template mask, 32/128 */
 	uint32_t	sched_flags;		/* CONF_SF_* */
 	int		ops;			/* one-packet sched. (udp) */
+	int		pe_sip;			/* persistence_engine "sip" */
 	int		quorum;			/* default 1 */
 	int		hysteresis;		/* default 0 */
 	struct conf_rs	sorry;			/* sorry server, if has_sorry */

@@ -66,5 +66,29 @@ tap_is "$got" "rs3:x rs2:x rs1:x rs3:x rs2:x rs1:x " \
 tap_is "$(td_ctl -L -n -c | grep -c '^UDP')" 0 "one-packet scheduling keeps no connection"
 tap_like "$(td_ctl -L -n --stats --exact | awk '$1 == "UDP" {print $3}')" "^6$" \
 	"each datagram counts as a connection"
+# The SIP persistence engine: one call (Call-ID) stays on one real server
+# whatever port it comes from; without a Call-ID nothing is scheduled.
+for i in 1 2 3; do
+	lab_bg "rs$i" "sip$i" "$TD_TOOLS/udpecho" -b 10.0.0.100 -p 5060 -n "rs$i" -t 60 -q
+done
+td_ctl -A -u 10.0.0.100:5060 -s rr -p 60 --pe sip
+for i in 1 2 3; do td_ctl -a -u 10.0.0.100:5060 -r "10.0.0.1$i" -g; done
+tap_like "$(td_ctl -L -n | grep 5060)" "persistent 60 pe sip" "-L -n shows the engine as ipvsadm"
+sip() {	# sip CALLID SRCPORT
+	lab_exec client "$TD_TOOLS/udpsend" -d 10.0.0.100 -p 5060 -s "$2" -n 1 \
+		-m "$(printf 'INVITE sip:bob@x SIP/2.0\r\nCall-ID: %s\r\n\r\n' "$1")" 2>&1 |
+		grep -o 'rs[123]:' | tr -d ':'
+}
+a1=$(sip call-a 43001) a2=$(sip call-a 43002) a3=$(sip call-a 43003)
+tap_is "$a2 $a3" "$a1 $a1" "one Call-ID from three ports lands on one server ($a1)"
+b1=$(sip call-b 43004)
+if [ -n "$b1" ] && [ "$b1" != "$a1" ]; then
+	tap_ok "another call is scheduled afresh ($b1)"
+else
+	tap_fail "another call is scheduled afresh" "a $a1 b $b1"
+fi
+before=$(td_counter drop_no_dest)
+lab_exec client "$TD_TOOLS/udpsend" -d 10.0.0.100 -p 5060 -s 43005 -n 1 -m nosip >/dev/null 2>&1
+tap_is "$(( $(td_counter drop_no_dest) - before ))" 1 "a datagram without a Call-ID is not scheduled"
 td_alive && tap_ok "the director is still running" || tap_fail "the director is still running"
 tap_done

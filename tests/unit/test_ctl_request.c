@@ -46,22 +46,22 @@ test_service_requests(void **state)
 	check("-A -t 10.0.0.100:80",
 	    "{\"cmd\":\"add_service\",\"service\":{\"proto\":\"tcp\","
 	    "\"addr\":\"10.0.0.100\",\"port\":80},\"scheduler\":\"wlc\","
-	    "\"persistent\":0,\"netmask\":\"255.255.255.255\",\"ops\":false,"
+	    "\"persistent\":0,\"netmask\":\"255.255.255.255\",\"ops\":false,\"pe\":\"\","
 	    "\"sched_flags\":[]}");
 	check("-E -u 10.0.0.100:53 -s sh -b sh-port -p 600 -M 255.255.0.0",
 	    "{\"cmd\":\"edit_service\",\"service\":{\"proto\":\"udp\","
 	    "\"addr\":\"10.0.0.100\",\"port\":53},\"scheduler\":\"sh\","
-	    "\"persistent\":600,\"netmask\":\"255.255.0.0\",\"ops\":false,"
+	    "\"persistent\":600,\"netmask\":\"255.255.0.0\",\"ops\":false,\"pe\":\"\","
 	    "\"sched_flags\":[\"sh-port\"]}");
 	check("-A --sctp-service [2001:db8::1]:0 -p -M 64 -s nosuch",
 	    "{\"cmd\":\"add_service\",\"service\":{\"proto\":\"sctp\","
 	    "\"addr\":\"2001:db8::1\",\"port\":0},\"scheduler\":\"nosuch\","
-	    "\"persistent\":360,\"netmask\":64,\"ops\":false,"
+	    "\"persistent\":360,\"netmask\":64,\"ops\":false,\"pe\":\"\","
 	    "\"sched_flags\":[]}");
 	check("-A -u 10.0.0.1:53 -o",
 	    "{\"cmd\":\"add_service\",\"service\":{\"proto\":\"udp\","
 	    "\"addr\":\"10.0.0.1\",\"port\":53},\"scheduler\":\"wlc\","
-	    "\"persistent\":0,\"netmask\":\"255.255.255.255\",\"ops\":true,"
+	    "\"persistent\":0,\"netmask\":\"255.255.255.255\",\"ops\":true,\"pe\":\"\","
 	    "\"sched_flags\":[]}");
 	check("-D -t 10.0.0.100:80",
 	    "{\"cmd\":\"del_service\",\"service\":{\"proto\":\"tcp\","
