@@ -201,7 +201,8 @@ dir_event(struct bufferevent *bev, short what, void *arg)
 	struct vrrp_dir *dir = arg;
 
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
-		log_warnx("director: connection lost");
+		if (dir->fails == 0)
+			log_warnx("director: connection lost");
 		dir_fail(dir);
 	}
 }
@@ -222,7 +223,10 @@ dir_connect(struct vrrp_dir *dir)
 	}
 	bufferevent_setcb(dir->bev, dir_read, NULL, dir_event, dir);
 	bufferevent_enable(dir->bev, EV_READ | EV_WRITE);
-	log_info("director: connected");
+	if (dir->fails == 0)
+		log_info("director: connected");
+	else
+		log_debug("director: connected again");
 	/* A director that restarted owns nothing; one that we lost for a
 	 * while may own too much: tell it every instance's state again. */
 	for (; dir->n; dir->n--) {
@@ -252,8 +256,9 @@ dir_tick(evutil_socket_t fd, short ev, void *arg)
 	uint64_t tmo = (uint64_t)(dir->d->vc.director_timeout * 1e6);
 
 	if (dir->inflight && vrrp_now() - dir->sent_at >= tmo) {
-		log_warnx("director: no answer in %.2f s",
-		    dir->d->vc.director_timeout);
+		if (dir->fails == 0)	/* once per outage, not per tick */
+			log_warnx("director: no answer in %.2f s",
+			    dir->d->vc.director_timeout);
 		dir_fail(dir);
 	}
 	if (dir->bev == NULL && dir_connect(dir) == -1) {

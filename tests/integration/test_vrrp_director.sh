@@ -104,9 +104,25 @@ tap_like "${ms:-never}" '^[0-9]+$' "curl through the VIP via lb2"
 # The director returns: lb1 leaves FAULT and preempts again.
 lab_bg lb1 director-lb1b "$TD_BIN/tandem-director" -f "$LAB_TMP/lb1.conf" \
 	--run-dir "$LAB_TMP/run-lb1"
+DIR_PID[1]=$LAB_PID
 wait_for '[ "$(vr_state lb1 ext)" = MASTER ]' 10
 wait_for '[ "$(owned lb1)" = ext ]' 5
 tap_is "$(vr_state lb1 ext)/$(owned lb1)/$(vr_state lb2 ext)" "MASTER/ext/BACKUP" \
 	"lb1's director restarted: lb1 master again and its new director owns the VIP"
 tap_like "$(curl_vip)" '^rs[12]$' "curl through the VIP via lb1"
+
+# A stuck director (SIGSTOP: its socket still accepts, nothing answers)
+# counts as gone too; when it runs again, lb1 comes back.
+kill -STOP "${DIR_PID[1]}"
+wait_for '[ "$(vr_state lb1 ext)/$(vr_state lb2 ext)" = FAULT/MASTER ]' 5
+tap_is "$(vr_state lb1 ext)/$(vr_state lb2 ext)" FAULT/MASTER \
+	"lb1's director frozen: lb1 FAULT, lb2 master"
+ms=$(wait_ms 'curl_vip | grep -q "^rs"' 10)
+tap_like "${ms:-never}" '^[0-9]+$' "curl through the VIP via lb2 while lb1's director is frozen"
+kill -CONT "${DIR_PID[1]}"
+wait_for '[ "$(vr_state lb1 ext)/$(owned lb1)" = MASTER/ext ]' 10
+tap_is "$(vr_state lb1 ext)/$(owned lb1)/$(vr_state lb2 ext)" "MASTER/ext/BACKUP" \
+	"lb1's director thawed: lb1 master again"
+tap_is "$(grep -c 'no answer' "$LAB_TMP/vrrpd-lb1.log")" 1 \
+	"one warning for the whole outage, not one per poll"
 tap_done
