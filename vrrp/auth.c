@@ -16,6 +16,7 @@ int
 vrrp_auth_load(struct vrrp_inst *vi)
 {
 	const char *path = vi->conf->auth_key_file;
+	uint8_t key[sizeof(vi->key)];
 	FILE *f = fopen(path, "re");
 	size_t n;
 
@@ -23,16 +24,19 @@ vrrp_auth_load(struct vrrp_inst *vi)
 		log_warn("%s: key file %s", vi->conf->name, path);
 		return -1;
 	}
-	n = fread(vi->key, 1, sizeof(vi->key), f);
+	n = fread(key, 1, sizeof(key), f);
 	fclose(f);
-	while (n > 0 && (vi->key[n - 1] == '\n' || vi->key[n - 1] == '\r'))
+	while (n > 0 && (key[n - 1] == '\n' || key[n - 1] == '\r'))
 		n--;
 	if (n < 16) {
 		log_warnx("%s: key file %s: need at least 16 bytes",
 		    vi->conf->name, path);
+		OPENSSL_cleanse(key, sizeof(key));
 		return -1;
 	}
+	memcpy(vi->key, key, n);	/* only a good key replaces the old */
 	vi->key_len = n;
+	OPENSSL_cleanse(key, sizeof(key));
 	return 0;
 }
 

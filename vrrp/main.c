@@ -31,7 +31,7 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 	struct vrrpd *d = arg;
 
 	if (sig == SIGHUP) {
-		log_info("SIGHUP: reload is not supported yet; ignored");
+		vrrp_reload(d);
 		return;
 	}
 	log_info("signal %d: stopping", (int)sig);

@@ -183,6 +183,9 @@ void	vrrp_dir_release(struct vrrp_dir *dir, const struct vrrp_inst *vi);
 /* Send what is queued now, blocking up to the timeout (shutdown). */
 void	vrrp_dir_flush(struct vrrp_dir *dir);
 
+/* reload.c: SIGHUP; 0, or -1 with the old configuration kept */
+int	vrrp_reload(struct vrrpd *d);
+
 /* control.c */
 int	vrrp_ctl_open(struct vrrpd *d);
 json_object *vrrp_ctl_status(struct vrrpd *d);

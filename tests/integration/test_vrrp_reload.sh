@@ -1,0 +1,56 @@
+#!/bin/bash
+# SIGHUP: a new priority applies in place (and preempts), a new VIP list
+# is taken without a state change, and a reload that would change the set
+# of instances, or a file with errors, is refused with the old config kept.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_vrrp.sh"
+
+lab_bridge lan
+lab_ns a
+lab_link a eth0 lan 10.0.0.1/24
+lab_ns b
+lab_link b eth0 lan 10.0.0.2/24
+
+conf() {
+	cat <<-EOF
+	node = { name = "n"; };
+	vrrp = { track_director = false;
+	  instances = ( { name = "ext"; interface = "eth0"; vrid = 51;
+	    priority = $1; advert_int = 0.1; virtual_ipaddress = [ $2 ]; } $3 ); };
+	EOF
+}
+hup() {
+	printf '%s\n' "$2" >"$LAB_TMP/$1.conf"
+	kill -HUP "${VR_PID[$1]}"
+	sleep 0.5
+}
+
+vr_start a a "$(conf 150 '"10.0.0.100/24"')" || exit 1
+vr_start b b "$(conf 100 '"10.0.0.100/24"')" || exit 1
+wait_for '[ "$(vr_state a ext)/$(vr_state b ext)" = MASTER/BACKUP ]' 10
+tap_is "$(vr_state a ext)/$(vr_state b ext)" MASTER/BACKUP "a master at 150, b backup at 100"
+
+hup b "$(conf 200 '"10.0.0.100/24"')"
+wait_for '[ "$(vr_state b ext)" = MASTER ]' 5
+tap_is "$(vr_get b ext priority)/$(vr_state b ext)/$(vr_state a ext)" "200/MASTER/BACKUP" \
+	"SIGHUP with priority 200: b preempts without a restart"
+pid=$(pgrep -f "tandem-vrrpd -f $LAB_TMP/b.conf" | head -1)
+trans=$(vr_get b ext transitions)
+
+hup b "$(conf 200 '"10.0.0.100/24", "10.0.0.101/24"')"
+tap_is "$(vr_get b ext vips)/$(vr_state b ext)/$(vr_get b ext transitions)" \
+	"['10.0.0.100/24', '10.0.0.101/24']/MASTER/$trans" \
+	"SIGHUP with a second VIP: taken, no transition"
+
+hup b "$(conf 200 '"10.0.0.100/24"' ', { name = "new"; interface = "eth0"; vrid = 52; virtual_ipaddress = [ "10.0.0.102/24" ]; }')"
+tap_like "$(cat "$LAB_TMP/vrrpd-b.log")" "restart tandem-vrrpd to apply" \
+	"SIGHUP adding an instance: refused, with the reason"
+tap_is "$(vr_get b new state)/$(vr_get b ext vips)" "missing/['10.0.0.100/24', '10.0.0.101/24']" \
+	"... the old configuration stays"
+
+hup b 'vrrp = { instances = ( { name = "ext"; vrid = 999; } ); };'
+tap_like "$(cat "$LAB_TMP/vrrpd-b.log")" "has errors; the old configuration stays" \
+	"SIGHUP with a broken file: refused"
+tap_is "$(vr_state b ext)/$(vr_get b ext transitions)" "MASTER/$trans" "... and nothing moved"
+tap_is "$(pgrep -f "tandem-vrrpd -f $LAB_TMP/b.conf" | head -1)" "$pid" "the same process all along"
+tap_done
