@@ -56,17 +56,21 @@ setup(struct vrrpd *d)
 	return 0;
 }
 
+/* Also after a start that failed half-way: anything may be missing. */
 static void
 teardown(struct vrrpd *d)
 {
-	for (int i = 0; i < d->n_inst; i++)
-		vrrp_inst_stop(&d->inst[i]);
-	vrrp_dir_flush(d->dir);
-	vrrp_dir_close(d->dir);
+	for (int i = 0; d->inst && i < d->n_inst; i++)
+		if (d->inst[i].timer && d->inst[i].garp_ev)
+			vrrp_inst_stop(&d->inst[i]);
+	if (d->dir) {
+		vrrp_dir_flush(d->dir);
+		vrrp_dir_close(d->dir);
+	}
 	ctl_server_close(d->ctl);
 	vrrp_track_close(d);
 	vrrp_net_close(d);
-	for (int i = 0; i < d->n_inst; i++) {
+	for (int i = 0; d->inst && i < d->n_inst; i++) {
 		if (d->inst[i].timer)
 			event_free(d->inst[i].timer);
 		if (d->inst[i].garp_ev)

@@ -2,6 +2,7 @@
 # SIGHUP: a new priority applies in place (and preempts), a new VIP list
 # is taken without a state change, and a reload that would change the set
 # of instances, or a file with errors, is refused with the old config kept.
+# Start-up errors (-t, an interface that does not exist) end cleanly.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vrrp.sh"
 
@@ -53,4 +54,17 @@ tap_like "$(cat "$LAB_TMP/vrrpd-b.log")" "has errors; the old configuration stay
 	"SIGHUP with a broken file: refused"
 tap_is "$(vr_state b ext)/$(vr_get b ext transitions)" "MASTER/$trans" "... and nothing moved"
 tap_is "$(pgrep -f "tandem-vrrpd -f $LAB_TMP/b.conf" | head -1)" "$pid" "the same process all along"
+
+out=$("$TD_BIN/tandem-vrrpd" -t -f "$LAB_TMP/b.conf" 2>&1)
+tap_is "$?/$out" "1/$LAB_TMP/b.conf:1: vrrp.instances[0].vrid: 999 is out of range 1..255" \
+	"-t prints the error with file, line and key, and fails"
+printf '%s\n' 'vrrp = { instances = ( { name = "ext"; } ); };' >"$LAB_TMP/d.conf"
+out=$("$TD_BIN/tandem-vrrpd" -t -f "$LAB_TMP/d.conf" 2>&1)
+tap_is "$?/$out" "1/$LAB_TMP/d.conf:1: vrrp.instances[0].interface: missing (required)
+$LAB_TMP/d.conf:1: vrrp.instances[0].vrid: missing (required)
+$LAB_TMP/d.conf:1: vrrp.instances[0].virtual_ipaddress: missing (required)" \
+	"-t: what only tandem-vrrpd requires is checked too"
+conf 100 '"10.0.0.100/24"' | sed 's/"eth0"/"nope0"/' >"$LAB_TMP/c.conf"
+out=$(lab_exec a "$TD_BIN/tandem-vrrpd" -f "$LAB_TMP/c.conf" --run-dir "$LAB_TMP/run-c" 2>&1)
+tap_like "$?/$out" "^1/.*interface nope0: not found" "an unknown interface: a message and exit status 1"
 tap_done
