@@ -22,11 +22,13 @@ LIB_SRC := $(wildcard lib/*.c)
 DIR_SRC := $(filter-out director/main.c,$(wildcard director/*.c))
 CTL_SRC := $(filter-out ctl/main.c,$(wildcard ctl/*.c))
 VRRP_SRC := $(filter-out vrrp/main.c,$(wildcard vrrp/*.c))
+SYNC_SRC := $(filter-out sync/main.c,$(wildcard sync/*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 DIR_OBJ := $(DIR_SRC:%.c=$(B)/obj/%.o)
 CTL_OBJ := $(CTL_SRC:%.c=$(B)/obj/%.o)
 VRRP_OBJ := $(VRRP_SRC:%.c=$(B)/obj/%.o)
+SYNC_OBJ := $(SYNC_SRC:%.c=$(B)/obj/%.o)
 
 BINS    := $(B)/bin/tandem-director $(B)/bin/tandemctl $(B)/bin/tandem-vrrpd
 TOOLS   := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
@@ -35,7 +37,7 @@ UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c
 .PHONY: all tools deps test unit unit-asan fuzz integration demo bench install clean lint
 all: $(BINS) tools
 
-$(B)/obj/%.o: %.c $(wildcard lib/*.h director/*.h ctl/*.h vrrp/*.h)
+$(B)/obj/%.o: %.c $(wildcard lib/*.h director/*.h ctl/*.h vrrp/*.h sync/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
@@ -57,6 +59,9 @@ $(B)/bin/tandemctl: $(B)/obj/ctl/main.o $(B)/libctl.a $(B)/libtandem.a
 $(B)/libvrrp.a: $(VRRP_OBJ)
 	@rm -f $@; ar rcs $@ $^
 
+$(B)/libsync.a: $(SYNC_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
 $(B)/bin/tandem-vrrpd: $(B)/obj/vrrp/main.o $(B)/libvrrp.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -66,9 +71,9 @@ $(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lpthread
 
-$(B)/tests/%: tests/unit/%.c $(B)/libdirector.a $(B)/libctl.a $(B)/libvrrp.a $(B)/libtandem.a
+$(B)/tests/%: tests/unit/%.c $(B)/libdirector.a $(B)/libctl.a $(B)/libvrrp.a $(B)/libsync.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Idirector -Ictl -Ivrrp -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Idirector -Ictl -Ivrrp -Isync -o $@ $^ $(LDLIBS) -lcmocka
 
 # The unit tests again, under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -105,9 +110,9 @@ bench: deps all $(BENCH_BINS)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl vrrp
+	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl vrrp sync
 	clang-tidy --quiet -warnings-as-errors='*' -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
-	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
+	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c $(SYNC_SRC) -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
