@@ -5,12 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-build/fuzz}
 mkdir -p "$out"
-flags="-g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Ilib -Idirector -Ivrrp $(pkg-config --cflags libnl-3.0 json-c)"
+flags="-g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Ilib -Idirector -Ivrrp -Isync $(pkg-config --cflags libnl-3.0 json-c)"
 libs="$(pkg-config --libs libevent libnl-3.0 libnl-route-3.0 libconfig libcrypto json-c) -lpthread"
-srcs="lib/*.c $(ls director/*.c | grep -v director/main.c) $(ls vrrp/*.c 2>/dev/null | grep -v vrrp/main.c)"
+srcs="lib/*.c $(ls director/*.c | grep -v director/main.c) $(ls vrrp/*.c 2>/dev/null | grep -v vrrp/main.c) $(ls sync/*.c 2>/dev/null | grep -v sync/main.c)"
 for t in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$t" .c)
-	if [ ! -x "$out/$name" ] || [ -n "$(find lib director vrrp "$t" -newer "$out/$name" -name '*.[ch]' -print -quit)" ]; then
+	if [ ! -x "$out/$name" ] || [ -n "$(find lib director vrrp sync "$t" -newer "$out/$name" -name '*.[ch]' -print -quit)" ]; then
 		echo "  FUZZ    $name"
 		# shellcheck disable=SC2086
 		clang $flags -o "$out/$name" "$t" $srcs $libs
