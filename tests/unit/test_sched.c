@@ -12,43 +12,15 @@
 
 #include "scheduler.h"
 #include "service.h"
+#include "sched_fixture.h"
 
 struct fixture {
 	struct svc_table t;
 	struct service *s;
 };
 
-static struct service *
-mk(struct svc_table *t, const char *sched)
-{
-	struct tnd_addr vip;
-	struct service *s = NULL;
-
-	svc_table_init(t);
-	addr_parse("10.0.0.100", &vip);
-	assert_int_equal(svc_add(t, IPPROTO_TCP, &vip, 80, sched, 0,
-	    0xffffffffu, &s), 0);
-	return s;
-}
-
 /* Add servers "A", "B", ... in the given order; with IPVS's head insert
  * the last added is first in the list. Names map to 10.0.0.(1+i). */
-static void
-add(struct svc_table *t, struct service *s, int idx, int weight)
-{
-	struct tnd_addr a;
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "10.0.0.%d", 1 + idx);
-	addr_parse(buf, &a);
-	assert_int_equal(svc_add_dest(t, s, &a, 80, FWD_DR, weight, 0, 0), 0);
-}
-
-static char
-name_of(const struct dest *d)
-{
-	return d ? (char)('A' + d->addr.bytes[3] - 1) : '-';
-}
 
 static void
 picks(struct service *s, int n, char *out)

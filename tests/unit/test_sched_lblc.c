@@ -15,6 +15,8 @@
 #include "frame.h"
 #include "scheduler.h"
 #include "service.h"
+#define SCHED_FIXTURE_OWN_MK
+#include "sched_fixture.h"
 
 #define T0		1000000ull	/* ms; any start will do */
 #define MINUTE		60000ull
@@ -33,34 +35,6 @@ mk(struct svc_table *t, const char *sched)
 	assert_non_null(s->sched->tick);
 	s->sched->tick(s, T0);
 	return s;
-}
-
-/* Server "A" + idx is 10.0.0.(1 + idx); the last added is listed first. */
-static void
-add(struct svc_table *t, struct service *s, int idx, int weight)
-{
-	struct tnd_addr a;
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "10.0.0.%d", 1 + idx);
-	addr_parse(buf, &a);
-	assert_int_equal(svc_add_dest(t, s, &a, 80, FWD_DR, weight, 0, 0), 0);
-}
-
-static struct dest *
-dest_of(struct service *s, char name)
-{
-	for (int i = 0; i < s->n_dests; i++)
-		if (s->dests[i]->addr.bytes[3] == name - 'A' + 1)
-			return s->dests[i];
-	fail_msg("no server %c", name);
-	return NULL;
-}
-
-static char
-name_of(const struct dest *d)
-{
-	return d ? (char)('A' + d->addr.bytes[3] - 1) : '-';
 }
 
 static void
