@@ -244,6 +244,7 @@ struct conn_page {
 	struct ctl_client	*cl;
 	json_object		*arr;
 	uint64_t		 now;
+	int			 failed;	/* the client stopped reading */
 };
 
 static void
@@ -252,7 +253,8 @@ conn_page_flush(struct conn_page *pg, int more)
 	json_object *r = ctl_reply_ok();
 
 	json_object_object_add(r, "conns", pg->arr);
-	ctl_client_send(pg->cl, CTL_REPLY, more ? CTL_F_MORE : 0, r);
+	if (ctl_client_send(pg->cl, CTL_REPLY, more ? CTL_F_MORE : 0, r) == -1)
+		pg->failed = 1;
 	json_object_put(r);
 	pg->arr = json_object_new_array();
 }
@@ -261,6 +263,9 @@ static void
 conn_to_json(const struct conn *c, void *arg)
 {
 	struct conn_page *pg = arg;
+
+	if (pg->failed)
+		return;
 	json_object *o = json_object_new_object();
 	uint64_t exp = atomic_load(&c->expires_ms);
 
@@ -286,7 +291,7 @@ conn_to_json(const struct conn *c, void *arg)
 static json_object *
 cmd_get_conns(struct director *d, struct ctl_client *cl)
 {
-	struct conn_page pg = { cl, json_object_new_array(), now_monotonic_ms() };
+	struct conn_page pg = { cl, json_object_new_array(), now_monotonic_ms(), 0 };
 
 	conn_walk(&d->conns, conn_to_json, &pg);
 	conn_page_flush(&pg, 0);

@@ -21,7 +21,7 @@
 #include <event2/listener.h>
 
 #define CTL_MAX_CLIENTS	64
-#define CTL_OUT_HIWAT	(16u << 20)	/* a client that stops reading */
+#define CTL_OUT_HIWAT	(64u << 20)	/* a client that stops reading */
 
 struct ctl_server {
 	struct evconnlistener	*listener;
@@ -35,6 +35,7 @@ struct ctl_server {
 struct ctl_client {
 	struct ctl_server	*srv;
 	struct bufferevent	*bev;
+	int			 closing;	/* replies dropped: hang up */
 };
 
 void
@@ -117,6 +118,14 @@ ctl_client_send(struct ctl_client *cl, uint16_t type, uint16_t flags,
 		log_warnx("control: reply of %zu bytes exceeds the frame limit", len);
 		return -1;
 	}
+	/* Memory stays bounded when a client asks and does not read. */
+	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) +
+	    len > CTL_OUT_HIWAT) {
+		log_warnx("control: a client is not reading its replies; "
+		    "hanging up");
+		cl->closing = 1;
+		return -1;
+	}
 	ctl_hdr_encode(hdr, &h);
 	if (bufferevent_write(cl->bev, hdr, sizeof(hdr)) == -1 ||
 	    bufferevent_write(cl->bev, s, len) == -1)
@@ -167,6 +176,10 @@ client_read(struct bufferevent *bev, void *arg)
 		if (reply) {
 			ctl_client_send(cl, CTL_REPLY, 0, reply);
 			json_object_put(reply);
+		}
+		if (cl->closing) {
+			client_free(cl);
+			return;
 		}
 	}
 	return;
