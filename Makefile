@@ -67,6 +67,9 @@ $(B)/bin/tandem-vrrpd: $(B)/obj/vrrp/main.o $(B)/libvrrp.a $(B)/libtandem.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 tools: $(TOOLS)
+$(B)/tools/syncsend: tests/tools/syncsend.c $(B)/libsync.a $(B)/libtandem.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isync -o $@ $^ $(LDLIBS)
 $(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lpthread
