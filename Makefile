@@ -30,7 +30,7 @@ CTL_OBJ := $(CTL_SRC:%.c=$(B)/obj/%.o)
 VRRP_OBJ := $(VRRP_SRC:%.c=$(B)/obj/%.o)
 SYNC_OBJ := $(SYNC_SRC:%.c=$(B)/obj/%.o)
 
-BINS    := $(B)/bin/tandem-director $(B)/bin/tandemctl $(B)/bin/tandem-vrrpd
+BINS    := $(B)/bin/tandem-director $(B)/bin/tandemctl $(B)/bin/tandem-vrrpd $(B)/bin/tandem-syncd
 TOOLS   := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
@@ -61,6 +61,10 @@ $(B)/libvrrp.a: $(VRRP_OBJ)
 
 $(B)/libsync.a: $(SYNC_OBJ)
 	@rm -f $@; ar rcs $@ $^
+
+$(B)/bin/tandem-syncd: $(B)/obj/sync/main.o $(B)/libsync.a $(B)/libtandem.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/bin/tandem-vrrpd: $(B)/obj/vrrp/main.o $(B)/libvrrp.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
@@ -115,7 +119,7 @@ lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl vrrp sync
 	clang-tidy --quiet -warnings-as-errors='*' -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
-	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c $(SYNC_SRC) -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
+	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c $(SYNC_SRC) sync/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \

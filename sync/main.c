@@ -1,0 +1,112 @@
+/* tandem-syncd: connection sync between the two directors (IPVS sync v1
+ * on multicast, docs/sync-protocol.md). For now the receiving side only:
+ * it joins the group, checks and authenticates every datagram and counts
+ * what it would install; syncd.sock answers `status`. One libevent loop. */
+#include "syncd.h"
+
+#include "ctlmsg.h"
+#include "log.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <event2/event.h>
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tandem-syncd [-t] [-d] [-f file] "
+	    "[--run-dir dir]\n");
+	exit(2);
+}
+
+static void
+on_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	struct syncd *d = arg;
+
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopbreak(d->base);
+}
+
+static int
+run(struct syncd *d)
+{
+	struct event *ev[2];
+	int rc = 0;
+
+	if (mkdir(d->run_dir, 0700) == -1 && errno != EEXIST)
+		fatal("run directory %s", d->run_dir);
+	if ((d->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	d->fd = -1;
+	if (sync_net_open(d) == -1 || sync_ctl_open(d) == -1) {
+		log_warnx("cannot start");
+		rc = 1;
+		goto out;
+	}
+	ev[0] = evsignal_new(d->base, SIGTERM, on_signal, d);
+	ev[1] = evsignal_new(d->base, SIGINT, on_signal, d);
+	for (int i = 0; i < 2; i++)
+		event_add(ev[i], NULL);
+	log_info("receiving on %s, port %u, syncid %u%s", d->sc.interface,
+	    d->sc.port, d->sc.syncid, d->auth ? ", HMAC required" : "");
+	event_base_dispatch(d->base);
+	for (int i = 0; i < 2; i++)
+		event_free(ev[i]);
+out:
+	ctl_server_close(d->ctl);
+	sync_net_close(d);
+	event_base_free(d->base);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "run-dir", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct syncd d;
+	const char *file = CONF_DEFAULT_PATH, *run_dir = NULL;
+	int check = 0, debug = 0, ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "df:th", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': debug = 1; break;
+		case 'f': file = optarg; break;
+		case 't': check = 1; break;
+		case 'r': run_dir = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("tandem-syncd", LOG_LVL_INFO, 0);
+	if (conf_load(file, &d.conf, stderr) == -1 ||
+	    sync_conf_load(file, &d.sc, stderr) == -1)
+		return 1;
+	if (d.sc.auth_key_file[0] != '\0') {
+		if (sync_auth_load(&d.key, d.sc.auth_key_file) == -1)
+			return 1;
+		d.auth = 1;
+	}
+	if (check) {
+		printf("%s: configuration OK\n", file);
+		conf_free(&d.conf);
+		return 0;
+	}
+	log_set_level(debug ? LOG_LVL_DEBUG : d.conf.node.log_level);
+	snprintf(d.run_dir, sizeof(d.run_dir), "%s",
+	    run_dir ? run_dir : d.conf.node.run_dir);
+	signal(SIGPIPE, SIG_IGN);
+	rc = run(&d);
+	conf_free(&d.conf);
+	return rc;
+}

@@ -1,0 +1,119 @@
+/* tandem-syncd's sync section (defaults, every key, refusals) and its
+ * per-sender replay windows (found again, the least recently used one
+ * given to a new sender). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "syncd.h"
+
+static int
+load(const char *text, struct sync_conf *sc)
+{
+	return sync_conf_load_string(text, sc, NULL);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct sync_conf sc;
+	char g[INET_ADDRSTRLEN];
+
+	assert_int_equal(load("sync = { interface = \"eth1\"; };", &sc), 0);
+	assert_string_equal(sc.interface, "eth1");
+	assert_string_equal(inet_ntop(AF_INET, &sc.group, g, sizeof(g)),
+	    "224.0.0.81");
+	assert_int_equal(sc.port, 8848);
+	assert_int_equal(sc.syncid, 0);
+	assert_int_equal(sc.ttl, 1);
+	assert_int_equal(sc.max_datagram, 1472);
+	assert_string_equal(sc.auth_key_file, "");
+}
+
+static void
+test_every_key(void **state)
+{
+	struct sync_conf sc;
+	char g[INET_ADDRSTRLEN];
+
+	assert_int_equal(load("sync = { interface = \"eth2\"; group = "
+	    "\"239.1.2.3\"; port = 9000; syncid = 42; ttl = 2; "
+	    "max_datagram = 9000; auth_key_file = \"/etc/tandem/sync.key\"; };",
+	    &sc), 0);
+	assert_string_equal(inet_ntop(AF_INET, &sc.group, g, sizeof(g)),
+	    "239.1.2.3");
+	assert_int_equal(sc.port, 9000);
+	assert_int_equal(sc.syncid, 42);
+	assert_int_equal(sc.ttl, 2);
+	assert_int_equal(sc.max_datagram, 9000);
+	assert_string_equal(sc.auth_key_file, "/etc/tandem/sync.key");
+}
+
+static void
+test_refused(void **state)
+{
+	struct sync_conf sc;
+	static const char *const bad[] = {
+		"node = { name = \"a\"; };",			/* no section */
+		"sync = { group = \"224.0.0.81\"; };",		/* no interface */
+		"sync = { interface = \"\"; };",
+		"sync = { interface = 3; };",
+		"sync = { interface = \"e\"; group = \"10.0.0.1\"; };",
+		"sync = { interface = \"e\"; group = \"nonsense\"; };",
+		"sync = { interface = \"e\"; port = 0; };",
+		"sync = { interface = \"e\"; port = 65536; };",
+		"sync = { interface = \"e\"; port = \"8848\"; };",
+		"sync = { interface = \"e\"; syncid = 256; };",
+		"sync = { interface = \"e\"; ttl = 0; };",
+		"sync = { interface = \"e\"; max_datagram = 100; };",
+		"sync = { interface = \"e\"; max_datagram = 70000; };",
+		"sync = { interface = \"e\"; ",		/* syntax */
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (load(bad[i], &sc) != -1)
+			fail_msg("accepted: %s", bad[i]);
+}
+
+static void
+test_peers(void **state)
+{
+	static struct syncd d;
+	struct sync_peer *p[SYNC_PEERS_MAX + 1];
+	struct in_addr a;
+
+	for (int i = 0; i <= SYNC_PEERS_MAX; i++) {
+		a.s_addr = htonl(0x0a000001 + (uint32_t)i);
+		p[i] = sync_peer_get(&d, a);
+		sync_replay_accept(&p[i]->replay, 100);
+	}
+	/* The ninth sender took the first's window, fresh. */
+	assert_ptr_equal(p[SYNC_PEERS_MAX], p[0]);
+	assert_int_equal(sync_replay_check(&p[0]->replay, 100), -1);
+	a.s_addr = htonl(0x0a000002);
+	assert_ptr_equal(sync_peer_get(&d, a), p[1]);
+	assert_int_equal(sync_replay_check(&p[1]->replay, 100), -1);
+	/* The first comes back: the least recently used (the third) goes. */
+	a.s_addr = htonl(0x0a000001);
+	assert_ptr_equal(sync_peer_get(&d, a), p[2]);
+	assert_int_equal(sync_replay_check(&p[2]->replay, 100), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_peers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
