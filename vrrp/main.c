@@ -69,6 +69,7 @@ teardown(struct vrrpd *d)
 	}
 	ctl_server_close(d->ctl);
 	vrrp_track_close(d);
+	vrrp_script_shutdown(d);
 	vrrp_net_close(d);
 	for (int i = 0; d->inst && i < d->n_inst; i++) {
 		if (d->inst[i].timer)

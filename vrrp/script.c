@@ -138,5 +138,27 @@ vrrp_script_init(struct vrrpd *d)
 	ev = evsignal_new(d->base, SIGCHLD, sigchld_cb, d);
 	if (ev == NULL || event_add(ev, NULL) == -1)
 		return -1;
+	d->sigchld_ev = ev;
 	return 0;
+}
+
+/* At exit: scripts still running are killed with their process groups
+ * (and reaped), nobody is told. */
+void
+vrrp_script_shutdown(struct vrrpd *d)
+{
+	struct vrrp_job *j;
+
+	while ((j = d->jobs) != NULL) {
+		d->jobs = j->next;
+		kill(-j->pid, SIGKILL);
+		kill(j->pid, SIGKILL);
+		waitpid(j->pid, NULL, 0);
+		if (j->timeout)
+			event_free(j->timeout);
+		free(j);
+	}
+	if (d->sigchld_ev)
+		event_free(d->sigchld_ev);
+	d->sigchld_ev = NULL;
 }

@@ -115,6 +115,7 @@ struct vrrpd {
 	uint32_t		 rx_dropped4, rx_dropped6;	/* SO_RXQ_OVFL */
 	uint16_t		 ip_id;
 	struct vrrp_job		*jobs;		/* running scripts */
+	struct event		*sigchld_ev;
 	struct vrrp_ext		 ext[VRRP_MAX_EXT];
 	int			 n_ext;
 	uid_t			 script_uid;
@@ -174,6 +175,7 @@ int	vrrp_script_run(struct vrrpd *d, const char *cmdline,
 	    const char *const *extra, double timeout, vrrp_script_done done,
 	    void *arg);
 int	vrrp_script_init(struct vrrpd *d);
+void	vrrp_script_shutdown(struct vrrpd *d);
 
 /* director.c: the director client */
 struct vrrp_dir *vrrp_dir_open(struct vrrpd *d);
