@@ -84,6 +84,15 @@ ctl_vrrp_print(FILE *out, json_object *reply)
 		    (long long)(c ? jint(c, "received") : 0),
 		    (long long)(c ? jint(c, "invalid") : 0));
 	}
+	if (json_object_object_get_ex(reply, "sync_groups", &arr))
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			json_object *g = json_object_array_get_idx(arr, i);
+			fprintf(out, "Sync group %s: %s\n", jstr(g, "name", "?"),
+			    jstr(g, "state", "?"));
+		}
+	if (json_object_object_get_ex(reply, "director_alive", &c))
+		fprintf(out, "Director: %s\n", json_object_get_boolean(c) ?
+		    "answering" : "not answering");
 }
 
 static int

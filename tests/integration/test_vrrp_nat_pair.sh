@@ -58,6 +58,9 @@ wait_for '[ "$(both lb1)/$(both lb2)" = MASTER/MASTER/BACKUP/BACKUP ]' 10
 tap_is "$(both lb1)/$(both lb2)" MASTER/MASTER/BACKUP/BACKUP "lb1 master of both VIPs, lb2 backup"
 wait_for curl_ok 10
 curl_ok && tap_ok "curl through the VIP, NAT via lb1" || tap_fail "curl through the VIP, NAT via lb1"
+out=$(vr_ctl lb1 vrrp)
+tap_like "$out" $'ext +eth0 +51 +3 MASTER .*\nint +eth1 +52 +3 MASTER .*\nSync group pair: MASTER\nDirector: answering$' \
+	"tandemctl vrrp: both instances, the group and the director"
 
 kill -KILL "${VR_PID[lb1]}" "${DIR_PID[1]}"
 ms=$(wait_ms curl_ok 15)
