@@ -116,7 +116,7 @@ start_workers(struct director *d)
 		struct worker *w = &d->workers[i];
 		w->d = d;
 		w->id = i;
-		if ((w->io = netio_open(i, group)) == NULL)
+		if ((w->io = netio_open(i, group, d->conf.director.ring_slots)) == NULL)
 			return -1;
 	}
 	for (int i = 0; i < d->n_workers; i++)

@@ -30,8 +30,9 @@ struct netio_frame {
 
 #define NETIO_COPY_MAX	2048	/* the largest frame netio_send copies */
 
-/* Open worker `id` of `n` in fanout group `group`. */
-struct netio *netio_open(int id, int group);
+/* Open worker `id` in fanout group `group` with a receive ring of `slots`
+ * frames (each big enough for a 64 KiB offloaded frame). */
+struct netio *netio_open(int id, int group, unsigned slots);
 void	netio_close(struct netio *io);
 
 typedef void (*netio_rx_cb)(void *arg, struct netio_frame *f);

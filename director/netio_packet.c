@@ -22,7 +22,6 @@
 #include <unistd.h>
 
 #define RING_FRAME_SIZE	(69632u)	/* 64 KiB GSO frame + headers */
-#define RING_FRAMES	256u
 #define BATCH		64
 #define VNET_LEN	sizeof(struct virtio_net_hdr)
 
@@ -40,6 +39,7 @@ struct netio {
 	uint8_t		*ring;
 	size_t		 ring_len;
 	unsigned	 head;		/* next frame slot to read */
+	unsigned	 slots;		/* frames in the ring */
 	struct txq	 tx;
 	uint64_t	 tx_errors;
 };
@@ -74,7 +74,7 @@ setopt(int fd, int level, int name, int val, const char *what)
 }
 
 struct netio *
-netio_open(int id, int group)
+netio_open(int id, int group, unsigned slots)
 {
 	struct netio *io = calloc(1, sizeof(*io));
 	struct tpacket_req req;
@@ -86,6 +86,7 @@ netio_open(int id, int group)
 
 	if (io == NULL)
 		return NULL;
+	io->slots = slots;
 	/* Protocol 0: nothing arrives before the filter is attached. */
 	io->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (io->fd == -1) {
@@ -108,15 +109,15 @@ netio_open(int id, int group)
 	}
 	memset(&req, 0, sizeof(req));
 	req.tp_block_size = RING_FRAME_SIZE;
-	req.tp_block_nr = RING_FRAMES;
+	req.tp_block_nr = slots;
 	req.tp_frame_size = RING_FRAME_SIZE;
-	req.tp_frame_nr = RING_FRAMES;
+	req.tp_frame_nr = slots;
 	if (setsockopt(io->fd, SOL_PACKET, PACKET_RX_RING, &req,
 	    sizeof(req)) == -1) {
 		log_warn("netio: PACKET_RX_RING");
 		goto fail;
 	}
-	io->ring_len = (size_t)RING_FRAME_SIZE * RING_FRAMES;
+	io->ring_len = (size_t)RING_FRAME_SIZE * slots;
 	io->ring = mmap(NULL, io->ring_len, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_LOCKED | MAP_POPULATE, io->fd, 0);
 	if (io->ring == MAP_FAILED)
@@ -137,7 +138,7 @@ netio_open(int id, int group)
 	if (setopt(io->fd, SOL_PACKET, PACKET_FANOUT,
 	    (group & 0xffff) | (PACKET_FANOUT_HASH << 16), "PACKET_FANOUT") == -1)
 		goto fail;
-	log_debug("netio: worker %d ring of %u frames ready", id, RING_FRAMES);
+	log_debug("netio: worker %d ring of %u frames ready", id, slots);
 	return io;
 fail:
 	netio_close(io);
@@ -306,7 +307,7 @@ netio_poll(struct netio *io, int timeout_ms, netio_rx_cb cb, void *arg)
 			if (frame_from_slot(h, &f) == 0)
 				cb(arg, &f);
 			taken[n++] = io->head;
-			io->head = (io->head + 1) % RING_FRAMES;
+			io->head = (io->head + 1) % io->slots;
 		}
 		if (n == 0)
 			break;

@@ -134,6 +134,7 @@ static const struct cw_key director_keys[] = {
 	KB("sloppy_sctp", struct conf_director, sloppy_sctp),
 	KI("half_open_max", K_U32, struct conf_director, half_open_max, 1,
 	    1 << 26, 0),
+	KI("ring_slots", K_U32, struct conf_director, ring_slots, 16, 8192, 0),
 	KEND
 };
 
@@ -609,6 +610,7 @@ conf_defaults(struct tandem_conf *c)
 	c->director.timeouts = (struct conf_timeouts){ 900, 120, 300 };
 	c->director.vrid = 1;
 	c->director.conn_reuse_mode = 1;
+	c->director.ring_slots = 256;
 }
 
 /* Checks across sections, once every section is read. */

@@ -114,6 +114,7 @@ struct conf_director {
 	int		sloppy_tcp;
 	int		sloppy_sctp;
 	uint32_t	half_open_max;		/* per service; 0: conn_max/4 */
+	uint32_t	ring_slots;		/* receive ring frames per worker */
 };
 
 struct conf_node {
