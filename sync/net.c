@@ -18,25 +18,36 @@
 #define SYNC_RX_BATCH	64	/* datagrams read per wake-up */
 
 struct sync_peer *
+sync_peer_find(struct syncd *d, struct in_addr a)
+{
+	for (int i = 0; i < SYNC_PEERS_MAX; i++)
+		if (d->peers[i].used && d->peers[i].addr.s_addr == a.s_addr)
+			return &d->peers[i];
+	return NULL;
+}
+
+/* Only an authenticated datagram gets here: forged traffic from many
+ * addresses cannot push a real sender's window out of the table. */
+struct sync_peer *
 sync_peer_get(struct syncd *d, struct in_addr a)
 {
-	struct sync_peer *p, *lru = &d->peers[0];
+	struct sync_peer *p = sync_peer_find(d, a), *lru = &d->peers[0];
 
-	for (int i = 0; i < SYNC_PEERS_MAX; i++) {
-		p = &d->peers[i];
-		if (p->used && p->addr.s_addr == a.s_addr) {
-			p->last_used = ++d->tick;
-			return p;
+	if (p == NULL) {
+		for (int i = 0; i < SYNC_PEERS_MAX; i++) {
+			p = &d->peers[i];
+			if (!p->used || (lru->used &&
+			    p->last_used < lru->last_used))
+				lru = p;
 		}
-		if (!p->used || (lru->used && p->last_used < lru->last_used))
-			lru = p;
+		/* A new sender takes the least recently used window. */
+		p = lru;
+		memset(p, 0, sizeof(*p));
+		p->used = 1;
+		p->addr = a;
 	}
-	/* A new sender takes the least recently used window. */
-	memset(lru, 0, sizeof(*lru));
-	lru->used = 1;
-	lru->addr = a;
-	lru->last_used = ++d->tick;
-	return lru;
+	p->last_used = ++d->tick;
+	return p;
 }
 
 static void
@@ -52,17 +63,28 @@ sync_net_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
 {
 	struct sync_dec dec = { .syncid = d->sc.syncid, .stats = &d->stats,
 	    .cb = count_entry, .arg = d };
+	struct sync_replay win = { 0 };
+	struct sync_peer *p;
 	enum sync_err e;
 	char a[INET_ADDRSTRLEN];
 
+	/* The decoder checks against a copy of the sender's window and moves
+	 * it only for an authenticated datagram; the copy is kept then. */
 	if (d->auth) {
+		p = sync_peer_find(d, from);
+		if (p != NULL)
+			win = p->replay;
 		dec.key = &d->key;
-		dec.replay = &sync_peer_get(d, from)->replay;
+		dec.replay = &win;
 	}
 	e = sync_decode(&dec, buf, len, NULL);
-	if (e != SYNC_OK)
+	if (e != SYNC_OK) {
 		log_debug("sync: datagram from %s refused: %s",
 		    inet_ntop(AF_INET, &from, a, sizeof(a)), sync_err_str(e));
+		return;
+	}
+	if (d->auth)
+		sync_peer_get(d, from)->replay = win;
 }
 
 static void

@@ -57,6 +57,7 @@ int	sync_conf_load_string(const char *text, struct sync_conf *sc,
 /* net.c */
 int	sync_net_open(struct syncd *d);
 void	sync_net_close(struct syncd *d);
+struct sync_peer *sync_peer_find(struct syncd *d, struct in_addr a);
 struct sync_peer *sync_peer_get(struct syncd *d, struct in_addr a);
 void	sync_net_input(struct syncd *d, struct in_addr from,
 	    const uint8_t *buf, size_t len);

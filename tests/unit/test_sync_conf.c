@@ -105,6 +105,72 @@ test_peers(void **state)
 	assert_int_equal(sync_replay_check(&p[2]->replay, 100), 0);
 }
 
+/* A signed datagram of one entry, syncid 9, sequence seq. */
+static size_t
+signed_dgram(uint8_t *buf, size_t cap, const struct sync_key *k, uint64_t seq)
+{
+	struct sync_conn c;
+	struct sync_enc e;
+	size_t hoff = 0;
+	int len;
+
+	memset(&c, 0, sizeof(c));
+	c.af = AF_INET;
+	c.proto = 6;
+	c.state = 1;
+	c.cport = 40000;
+	c.vport = 80;
+	c.dport = 8080;
+	c.timeout = 900;
+	addr_parse("192.0.2.10", &c.caddr);
+	addr_parse("198.51.100.1", &c.vaddr);
+	addr_parse("10.0.0.2", &c.daddr);
+	sync_enc_init(&e, buf, cap, 9, 1);
+	assert_int_equal(sync_enc_add(&e, &c), 0);
+	len = sync_enc_finish(&e, seq, &hoff);
+	assert_true(len > 0);
+	assert_int_equal(sync_auth_sign(k, buf, (size_t)len, hoff), 0);
+	return (size_t)len;
+}
+
+/* Datagrams that fail authentication from many addresses leave the real
+ * sender's window alone; its replays stay refused. */
+static void
+test_input_windows(void **state)
+{
+	static struct syncd d;
+	struct in_addr a, real;
+	uint8_t buf[256], bad[256];
+	size_t n;
+
+	assert_int_equal(sync_auth_set(&d.key,
+	    "0123456789abcdef0123456789abcdef", 32), 0);
+	d.auth = 1;
+	d.sc.syncid = 9;
+	real.s_addr = htonl(0x0a000001);
+	n = signed_dgram(buf, sizeof(buf), &d.key, 5);
+	sync_net_input(&d, real, buf, n);
+	assert_int_equal(d.stats.dgrams, 1);
+	assert_int_equal(d.stats.entries, 1);
+	memcpy(bad, buf, n);
+	bad[n - 1] ^= 1;
+	for (int i = 0; i < 3 * SYNC_PEERS_MAX; i++) {
+		a.s_addr = htonl(0x0a000100 + (uint32_t)i);
+		sync_net_input(&d, a, bad, n);
+		assert_null(sync_peer_find(&d, a));
+	}
+	assert_int_equal(d.stats.refused[SYNC_ERR_HMAC], 3 * SYNC_PEERS_MAX);
+	assert_non_null(sync_peer_find(&d, real));
+	sync_net_input(&d, real, buf, n);
+	assert_int_equal(d.stats.refused[SYNC_ERR_REPLAY], 1);
+	/* The same datagram from another (authenticated) sender: its own
+	 * window. */
+	a.s_addr = htonl(0x0a000002);
+	sync_net_input(&d, a, buf, n);
+	assert_int_equal(d.stats.dgrams, 2);
+	assert_int_equal(d.stats.entries, 2);
+}
+
 int
 main(void)
 {
@@ -113,6 +179,7 @@ main(void)
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_peers),
+		cmocka_unit_test(test_input_windows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
