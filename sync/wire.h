@@ -93,6 +93,8 @@ struct sync_enc {
 	int		 trailer;	/* reserve room for seq + HMAC */
 };
 
+/* buf holds at least maxlen bytes (at most SYNC_MAXLEN_MAX are used); with
+ * trailer, room for Tandem's sequence and HMAC is kept in every datagram. */
 void	sync_enc_init(struct sync_enc *e, uint8_t *buf, size_t maxlen,
 	    uint8_t syncid, int trailer);
 /* 0 added; 1 the datagram is full (finish it, start another, add again);
