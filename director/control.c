@@ -526,6 +526,11 @@ cmd_own(struct director *d, json_object *req)
 	snprintf(in.name, sizeof(in.name), "%s", name);
 	snprintf(in.ifname, sizeof(in.ifname), "%s", ifname);
 	in.vrid = (int)vrid;
+	int64_t lease = req_int(req, "lease_ms", 0);
+	if (lease < 0 || lease > 3600000)
+		return ctl_reply_error("bad lease_ms");
+	if (lease)
+		in.lease_until_ms = now_monotonic_ms() + (uint64_t)lease;
 	for (size_t i = 0; i < json_object_array_length(vips); i++) {
 		const char *s = json_object_get_string(json_object_array_get_idx(vips, i));
 		if (s == NULL || addr_parse_prefix(s, &in.vips[i].addr,
@@ -598,8 +603,13 @@ control_handle(struct ctl_client *cl, json_object *req, void *arg)
 
 	if (cmd == NULL)
 		return ctl_reply_error("missing cmd");
-	if (strcmp(cmd, "status") == 0)
+	if (strcmp(cmd, "status") == 0) {
+		/* tandem-vrrpd's poll renews the leases of what it owns. */
+		int64_t renew = req_int(req, "renew_ms", 0);
+		if (renew > 0 && renew <= 3600000)
+			vip_renew(&d->vips, now_monotonic_ms(), (uint64_t)renew);
 		return cmd_status(d);
+	}
 	if (strcmp(cmd, "get_services") == 0)
 		return cmd_get_services(d, req);
 	if (strcmp(cmd, "get_conns") == 0)

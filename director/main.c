@@ -51,6 +51,7 @@ on_tick(evutil_socket_t fd, short ev, void *arg)
 	pthread_rwlock_unlock(&d->svcs.lock);
 
 	conn_expire(&d->conns, now_monotonic_ms());
+	vip_expire(&d->vips, now_monotonic_ms());
 	pthread_rwlock_wrlock(&d->svcs.lock);
 	svc_trash_collect(&d->svcs);
 	pthread_rwlock_unlock(&d->svcs.lock);

@@ -1,5 +1,6 @@
 /* The table of owned VRRP instances and their VIPs. */
 #include "vip.h"
+#include "log.h"
 
 #include <errno.h>
 #include <string.h>
@@ -115,4 +116,43 @@ vip_vrid_on(struct vip_table *t, int ifindex)
 			vrid = t->inst[i].vrid;
 	pthread_rwlock_unlock(&t->lock);
 	return vrid;
+}
+
+int
+vip_renew(struct vip_table *t, uint64_t now_ms, uint64_t ms)
+{
+	int n = 0;
+
+	pthread_rwlock_wrlock(&t->lock);
+	for (int i = 0; i < t->n; i++)
+		if (t->inst[i].lease_until_ms) {
+			t->inst[i].lease_until_ms = now_ms + ms;
+			n++;
+		}
+	pthread_rwlock_unlock(&t->lock);
+	return n;
+}
+
+int
+vip_expire(struct vip_table *t, uint64_t now_ms)
+{
+	int n = 0;
+
+	pthread_rwlock_wrlock(&t->lock);
+	for (int i = 0; i < t->n;) {
+		struct vip_instance *in = &t->inst[i];
+		if (in->lease_until_ms && in->lease_until_ms < now_ms) {
+			/* Whoever told us to own it has gone quiet (a dead or
+			 * frozen tandem-vrrpd): the peer may be master by now,
+			 * so stop answering for its VIPs. */
+			log_warnx("lease of %s ran out: releasing VRID %d on %s",
+			    in->name, in->vrid, in->ifname);
+			t->inst[i] = t->inst[--t->n];
+			n++;
+			continue;
+		}
+		i++;
+	}
+	pthread_rwlock_unlock(&t->lock);
+	return n;
 }

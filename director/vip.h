@@ -22,6 +22,7 @@ struct vip_instance {
 	int		 n_vips;
 	struct addr_range ranges[CONF_MAX_MEMBERS];	/* service groups' */
 	int		 n_ranges;
+	uint64_t	 lease_until_ms;	/* 0: owned until released */
 };
 
 struct vip_table {
@@ -42,6 +43,12 @@ vip_mac(int vrid, int af, uint8_t mac[6])
 	mac[4] = af == AF_INET6 ? 0x02 : 0x01;
 	mac[5] = (uint8_t)vrid;
 }
+
+/* Extend every leased instance's lease to now + ms (tandem-vrrpd's poll).
+ * Returns how many were renewed. */
+int	vip_renew(struct vip_table *t, uint64_t now_ms, uint64_t ms);
+/* Release the instances whose lease ran out; their names are logged. */
+int	vip_expire(struct vip_table *t, uint64_t now_ms);
 
 /* Is this destination MAC an owned virtual MAC on ifindex? */
 int	vip_owns_mac(struct vip_table *t, int ifindex, const uint8_t mac[6]);

@@ -86,6 +86,16 @@ req_new(const char *cmd, const struct vrrp_inst *vi)
 	return r;
 }
 
+/* How long the director keeps what we own without hearing from us: three
+ * polls and a timeout. A dead or frozen vrrpd then stops owning the VIPs
+ * about when the peer's Master_Down_Interval makes it master. */
+static int64_t
+lease_ms(const struct vrrp_dir *dir)
+{
+	return (int64_t)((3 * dir->d->vc.director_interval +
+	    dir->d->vc.director_timeout) * 1000);
+}
+
 void
 vrrp_dir_own(struct vrrp_dir *dir, const struct vrrp_inst *vi)
 {
@@ -104,6 +114,7 @@ vrrp_dir_own(struct vrrp_dir *dir, const struct vrrp_inst *vi)
 	json_object_object_add(r, "vips", v);
 	json_object_object_add(r, "accept",
 	    json_object_new_boolean(vi->conf->accept));
+	json_object_object_add(r, "lease_ms", json_object_new_int64(lease_ms(dir)));
 	dir_push(dir, r);
 }
 
@@ -266,8 +277,12 @@ dir_tick(evutil_socket_t fd, short ev, void *arg)
 		return;
 	}
 	if (dir->inflight == 0 && dir->n == 0) {
+		char poll[64];
+		/* The poll also renews the lease of what we own. */
+		snprintf(poll, sizeof(poll), "{\"cmd\":\"status\",\"renew_ms\":%lld}",
+		    (long long)lease_ms(dir));
 		dir->inflight = 2;
-		if (dir_send(dir, "{\"cmd\":\"status\"}") == -1)
+		if (dir_send(dir, poll) == -1)
 			dir_fail(dir);
 	}
 	dir_pump(dir);

@@ -54,6 +54,22 @@ tap_like "$(ctl '{"cmd": "own", "instance": "x", "vrid": 0, "interface": "eth0",
 tap_like "$(ctl '{"cmd": "own", "instance": "x", "vrid": 9, "interface": "nope", "vips": []}')" \
 	'"error": "unknown interface"' "own of an unknown interface is refused"
 
+# A lease: what tandem-vrrpd owns lapses when it stops renewing (a dead or
+# frozen vrrpd must not leave two directors answering for a VIP).
+tap_like "$(ctl '{"cmd": "own", "instance": "ext", "vrid": 51, "interface": "eth0", "vips": ["10.0.0.100/24"], "lease_ms": 2000}')" \
+	'"ok": true' "own with a lease is accepted"
+for i in 1 2 3 4 5 6; do		# three seconds of renewing polls
+	ctl '{"cmd": "status", "renew_ms": 2000}' >/dev/null
+	sleep 0.5
+done
+tap_like "$(td_ctl status)" "ext vrid=51" "renewed, the lease holds past its length"
+if wait_for "! td_ctl status | grep -q 'ext vrid=51'" 5; then
+	tap_ok "without renewals the lease runs out and the instance is released"
+else
+	tap_fail "without renewals the lease runs out and the instance is released"
+fi
+tap_like "$(cat "$LAB_TMP/director.log")" "lease of ext ran out" "the director says why"
+
 # ipvsadm behaviour of tandemctl.
 out=$(td_ctl -D -t 10.0.0.200:80 2>&1)
 tap_like "$out" "Service not defined" "deleting an unknown service says so, as ipvsadm"

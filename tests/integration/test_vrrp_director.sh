@@ -125,4 +125,18 @@ tap_is "$(vr_state lb1 ext)/$(owned lb1)/$(vr_state lb2 ext)" "MASTER/ext/BACKUP
 	"lb1's director thawed: lb1 master again"
 tap_is "$(grep -c 'no answer' "$LAB_TMP/vrrpd-lb1.log")" 1 \
 	"one warning for the whole outage, not one per poll"
+
+# The other way round: a frozen vrrpd on the master stops renewing its
+# lease, so its director stops owning the VIP while lb2 takes over; two
+# directors never answer for it for long.
+kill -STOP "${VR_PID[lb1]}"
+wait_for '[ "$(vr_state lb2 ext)" = MASTER ]' 10
+if wait_for '[ "$(owned lb1)" = none ]' 6; then
+	tap_ok "lb1's vrrpd frozen: its director's lease runs out and it releases the VIP"
+else
+	tap_fail "lb1's vrrpd frozen: its director's lease runs out" "$(owned lb1)"
+fi
+tap_is "$(vr_state lb2 ext)/$(owned lb2)" "MASTER/ext" "lb2 is master and owns the VIP"
+tap_like "$(curl_vip)" '^rs[12]$' "curl through the VIP via lb2"
+kill -CONT "${VR_PID[lb1]}"
 tap_done
