@@ -528,6 +528,26 @@ vs_list_fn(struct cw_parse *p, const config_setting_t *s, void *obj)
 
 /* --- vrrp, sync, snmp: types only, for tandem-vrrpd/syncd/snmpd -------- */
 
+/* vrrp track_interfaces: names, or groups { name; weight; } that
+ * lib/conf_vrrp.c checks in full for tandem-vrrpd. */
+static void
+track_if_fn(struct cw_parse *p, const config_setting_t *s, void *obj)
+{
+	const config_setting_t *e = config_setting_get_elem(s, 0);
+
+	if (e != NULL && config_setting_type(e) == CONFIG_TYPE_GROUP) {
+		for (int i = 0; i < config_setting_length(s); i++) {
+			e = config_setting_get_elem(s, (unsigned)i);
+			if (config_setting_type(e) != CONFIG_TYPE_GROUP ||
+			    config_setting_get_member(e, "name") == NULL)
+				cw_err(p, e, NULL, "a tracked interface is a name "
+				    "or { name = ...; weight = ...; }");
+		}
+		return;
+	}
+	iface_list_fn(p, s, obj);
+}
+
 static const struct cw_key vrrp_inst_keys[] = {
 	{ .name = "name", .type = K_STR, .size = CONF_NAME_MAX },
 	{ .name = "interface", .type = K_STR, .flags = KF_IFNAME },
@@ -537,7 +557,7 @@ static const struct cw_key vrrp_inst_keys[] = {
 	{ .name = "version", .type = K_INT, .min = 2, .max = 3 },
 	KF("virtual_ipaddress", vip_list_fn, 0),
 	{ .name = "preempt", .type = K_BOOL },
-	KF("track_interfaces", iface_list_fn, 0),
+	KF("track_interfaces", track_if_fn, 0),
 	KEND
 };
 

@@ -651,6 +651,27 @@ test_groups(void **state)
 	    "t.conf:4: virtual_servers[1].fwmark: duplicate group 3 (also at line 2)\n");
 }
 
+static void
+test_vrrp_track_groups(void **state)
+{
+	struct tandem_conf c;
+	int rc;
+	char *out = load(DIR
+	    "vrrp = { instances = ( { name = \"ext\"; interface = \"eth0\";\n"
+	    "  vrid = 51; track_interfaces = ( { name = \"eth1\"; weight = -20; } );"
+	    " } ); };\n", &c, &rc);
+
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "");
+	free(out);
+	conf_free(&c);
+	expect_errors(DIR
+	    "vrrp = { instances = ( { name = \"ext\"; interface = \"eth0\";\n"
+	    "  vrid = 51; track_interfaces = ( { weight = -20; } ); } ); };\n",
+	    "t.conf:3: vrrp.instances[0].track_interfaces[0]: a tracked interface "
+	    "is a name or { name = ...; weight = ...; }\n");
+}
+
 int
 main(void)
 {
@@ -675,6 +696,7 @@ main(void)
 		cmocka_unit_test(test_etc_examples),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_vrrp_track_groups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
