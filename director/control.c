@@ -526,6 +526,8 @@ cmd_own(struct director *d, json_object *req)
 	snprintf(in.name, sizeof(in.name), "%s", name);
 	snprintf(in.ifname, sizeof(in.ifname), "%s", ifname);
 	in.vrid = (int)vrid;
+	/* Without the key (older callers), accept as the owner would. */
+	in.accept = (int)req_int(req, "accept", 1) != 0;
 	int64_t lease = req_int(req, "lease_ms", 0);
 	if (lease < 0 || lease > 3600000)
 		return ctl_reply_error("bad lease_ms");

@@ -162,7 +162,9 @@ void
 engine_icmp(struct worker *w, struct pkt *p, struct netio_frame *f)
 {
 	if (p->icmp_type == (p->saddr.af == AF_INET6 ? ICMP6_ECHO_ : ICMP_ECHO_)) {
-		if (vip_owned(&w->d->vips, &p->daddr))
+		/* RFC 5798: only in accept mode (or as the owner) does the
+		 * master take packets for the VIP as its own. */
+		if (vip_accepts(&w->d->vips, &p->daddr))
 			echo_reply(w, p, f);
 		else
 			w->cnt.v[CNT_DROP_NO_SERVICE]++;

@@ -97,6 +97,7 @@ instance_for(struct director *d, struct vip_instance *inst, int *n_inst,
 	memset(&inst[i], 0, sizeof(inst[i]));
 	inst[i].ifindex = ifx;
 	inst[i].vrid = d->conf.director.vrid;
+	inst[i].accept = 1;		/* the director is the owner here */
 	for (int k = 0; k < d->n_ifindex; k++)
 		if (d->ifindex[k] == ifx)
 			snprintf(inst[i].ifname, sizeof(inst[i].ifname), "%s",

@@ -88,8 +88,9 @@ vip_owns_addr(struct vip_table *t, int ifindex, const struct tnd_addr *addr,
 	return yes;
 }
 
-int
-vip_owned(struct vip_table *t, const struct tnd_addr *addr)
+/* 0 not owned, 1 owned, 2 owned by an instance in accept mode. */
+static int
+vip_lookup(struct vip_table *t, const struct tnd_addr *addr)
 {
 	int yes = 0;
 
@@ -100,9 +101,23 @@ vip_owned(struct vip_table *t, const struct tnd_addr *addr)
 		for (int j = 0; j < t->inst[i].n_ranges && !yes; j++)
 			yes = addr_range_has(&t->inst[i].ranges[j], addr,
 			    t->inst[i].ranges[j].plo);
+		if (yes && t->inst[i].accept)
+			yes = 2;
 	}
 	pthread_rwlock_unlock(&t->lock);
 	return yes;
+}
+
+int
+vip_owned(struct vip_table *t, const struct tnd_addr *addr)
+{
+	return vip_lookup(t, addr) != 0;
+}
+
+int
+vip_accepts(struct vip_table *t, const struct tnd_addr *addr)
+{
+	return vip_lookup(t, addr) == 2;
 }
 
 int

@@ -23,6 +23,8 @@ struct vip_instance {
 	struct addr_range ranges[CONF_MAX_MEMBERS];	/* service groups' */
 	int		 n_ranges;
 	uint64_t	 lease_until_ms;	/* 0: owned until released */
+	int		 accept;	/* RFC 5798 Accept_Mode: answer for
+					 * the VIPs (echo) as our own */
 };
 
 struct vip_table {
@@ -57,6 +59,9 @@ int	vip_owns_addr(struct vip_table *t, int ifindex,
 	    const struct tnd_addr *addr, int *vrid);
 /* Is addr an owned VIP anywhere (the VIP of a service we forward)? */
 int	vip_owned(struct vip_table *t, const struct tnd_addr *addr);
+/* Is addr owned by an instance in accept mode (so that packets for the
+ * VIP itself, echo requests, are answered)? */
+int	vip_accepts(struct vip_table *t, const struct tnd_addr *addr);
 /* The VRID of any instance owned on ifindex (source MAC of what we send
  * there); -1 if none. */
 int	vip_vrid_on(struct vip_table *t, int ifindex);

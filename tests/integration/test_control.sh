@@ -43,6 +43,16 @@ tap_like "$(lab_exec client ip neigh show 10.0.0.100)" "00:00:5e:00:01:33" \
 	"the client learned the virtual MAC of VRID 51 (gratuitous ARP or reply)"
 tap_like "$(td_ctl status)" "ext vrid=51 interface=eth0 vips=10.0.0.100" \
 	"tandemctl status lists the owned instance"
+tap_cmd "an owned VIP answers ping (accept mode by default)" \
+	lab_exec client ping -c 1 -W 2 10.0.0.100
+ctl '{"cmd": "own", "instance": "ext", "vrid": 51, "interface": "eth0", "vips": ["10.0.0.100/24"], "accept": false}' >/dev/null
+if lab_exec client ping -c 1 -W 1 10.0.0.100 >/dev/null 2>&1; then
+	tap_fail "without accept mode the VIP does not answer ping (RFC 5798)"
+else
+	tap_ok "without accept mode the VIP does not answer ping (RFC 5798)"
+fi
+tap_like "$(lab_exec client curl -s -m 2 http://10.0.0.100/)" "^rs[12]$" \
+	"without accept mode the services are still forwarded"
 tap_like "$(ctl '{"cmd": "release", "instance": "ext"}')" '"ok": true' "release is accepted"
 if lab_exec client curl -s -m 2 http://10.0.0.100/ >/dev/null; then
 	tap_fail "after release nothing is forwarded"
