@@ -5,24 +5,16 @@
 #include "syncd.h"
 
 #include "ctlmsg.h"
+#include "daemon.h"
 #include "log.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include <event2/event.h>
-
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: tandem-syncd [-t] [-d] [-f file] "
-	    "[--run-dir dir]\n");
-	exit(2);
-}
 
 static void
 on_signal(evutil_socket_t sig, short ev, void *arg)
@@ -68,27 +60,13 @@ out:
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "run-dir", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct daemon_opts o;
 	static struct syncd d;
-	const char *file = CONF_DEFAULT_PATH, *run_dir = NULL;
-	int check = 0, debug = 0, ch, rc;
+	int rc;
 
-	while ((ch = getopt_long(argc, argv, "df:th", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd': debug = 1; break;
-		case 'f': file = optarg; break;
-		case 't': check = 1; break;
-		case 'r': run_dir = optarg; break;
-		default: usage();
-		}
-	}
-	if (optind != argc)
-		usage();
-	log_init("tandem-syncd", LOG_LVL_INFO, 0);
+	daemon_opts_parse(argc, argv, "tandem-syncd", &o);
+	const char *file = o.file, *run_dir = o.run_dir;
+	int check = o.check, debug = o.debug;
 	if (conf_load(file, &d.conf, stderr) == -1 ||
 	    sync_conf_load(file, &d.sc, stderr) == -1)
 		return 1;
