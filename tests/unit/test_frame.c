@@ -74,17 +74,23 @@ test_decode_tcp(void **state)
 	assert_int_equal(p.l3_len, 58);
 }
 
+/* Decode in_hex, rewrite the destination (dnat) or the source to
+ * addr:port, and compare with the independently computed want_hex. */
 static void
-test_dnat_vector(void **state)
+check_rewrite(const char *in_hex, const char *want_hex, int dnat,
+    const char *addr, uint16_t port)
 {
 	uint8_t f[256], want[256];
-	size_t n = unhex(tcp_in, f), m = unhex(tcp_in_nat, want);
+	size_t n = unhex(in_hex, f), m = unhex(want_hex, want);
 	struct pkt p;
-	struct tnd_addr rs;
+	struct tnd_addr a;
 
 	assert_int_equal(frame_decode(&p, f, n, 0), 0);
-	addr_parse("192.168.1.11", &rs);
-	xmit_nat_dnat(&p, &rs, 8080);
+	addr_parse(addr, &a);
+	if (dnat)
+		xmit_nat_dnat(&p, &a, port);
+	else
+		xmit_nat_snat(&p, &a, port);
 	assert_int_equal(n, m);
 	assert_memory_equal(f, want, n);
 	/* And the result decodes with valid checksums. */
@@ -92,33 +98,21 @@ test_dnat_vector(void **state)
 }
 
 static void
+test_dnat_vector(void **state)
+{
+	check_rewrite(tcp_in, tcp_in_nat, 1, "192.168.1.11", 8080);
+}
+
+static void
 test_snat_vector(void **state)
 {
-	uint8_t f[256], want[256];
-	size_t n = unhex(tcp_out, f), m = unhex(tcp_out_nat, want);
-	struct pkt p;
-	struct tnd_addr vip;
-
-	assert_int_equal(frame_decode(&p, f, n, 0), 0);
-	addr_parse("10.0.0.100", &vip);
-	xmit_nat_snat(&p, &vip, 80);
-	assert_int_equal(n, m);
-	assert_memory_equal(f, want, n);
+	check_rewrite(tcp_out, tcp_out_nat, 0, "10.0.0.100", 80);
 }
 
 static void
 test_udp_dnat_vector(void **state)
 {
-	uint8_t f[256], want[256];
-	size_t n = unhex(udp_in, f), m = unhex(udp_in_nat, want);
-	struct pkt p;
-	struct tnd_addr rs;
-
-	assert_int_equal(frame_decode(&p, f, n, 0), 0);
-	addr_parse("192.168.1.12", &rs);
-	xmit_nat_dnat(&p, &rs, 5300);
-	assert_int_equal(n, m);
-	assert_memory_equal(f, want, n);
+	check_rewrite(udp_in, udp_in_nat, 1, "192.168.1.12", 5300);
 }
 
 /* A CHECKSUM_PARTIAL frame: the TCP field holds the folded pseudo-header
