@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <netinet/in.h>
 
-#include "auth.h"
+#include "sync_auth.h"
 #include "conf.h"
-#include "wire.h"
+#include "sync_wire.h"
 
 #define SYNC_PEERS_MAX	8	/* senders with a replay window */
 

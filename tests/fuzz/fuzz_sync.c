@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
-#include "wire.h"
+#include "sync_auth.h"
+#include "sync_wire.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

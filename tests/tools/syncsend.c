@@ -16,8 +16,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "auth.h"
-#include "wire.h"
+#include "sync_auth.h"
+#include "sync_wire.h"
 
 struct sender {
 	int		 fd;

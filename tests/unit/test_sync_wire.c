@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "auth.h"
-#include "wire.h"
+#include "sync_auth.h"
+#include "sync_wire.h"
 
 /* A: syncid 7, one IPv4 TCP entry with sequence data (70 bytes).
  * B: syncid 9, an IPv6 UDP template with PE data "call-1@x" and name

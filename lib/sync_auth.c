@@ -1,6 +1,6 @@
 /* HMAC-SHA256 over sync datagrams and the replay window on Tandem's
  * sequence numbers; the format of both options is in docs/sync-protocol.md. */
-#include "auth.h"
+#include "sync_auth.h"
 
 #include "log.h"
 

@@ -1,9 +1,9 @@
 /* IPVS sync protocol version 1: encoding connection entries into datagrams
  * and decoding them through a bounds-checked cursor, with Tandem's sequence
  * number and HMAC options at the end of a datagram's last entry. */
-#include "wire.h"
+#include "sync_wire.h"
 
-#include "auth.h"
+#include "sync_auth.h"
 #include "cursor.h"
 
 #include <string.h>
