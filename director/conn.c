@@ -174,10 +174,10 @@ static struct conn *
 conn_new(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
     uint16_t cport, const struct tnd_addr *vaddr, uint16_t vport,
     struct dest *d, uint16_t dport, uint64_t now_ms, uint32_t timeout,
-    int template)
+    int template, int synced)
 {
 	struct conn *c, *x;
-	int half = !template && proto == IPPROTO_TCP;
+	int half = !template && !synced && proto == IPPROTO_TCP;
 
 	if (half) {
 		uint32_t n = (uint32_t)atomic_load(&d->svc->half_open);
@@ -215,6 +215,8 @@ conn_new(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
 	c->flags = template ? CONN_F_TEMPLATE : CONN_F_INACTIVE;
 	if (d->method != FWD_NAT)
 		c->flags |= CONN_F_NOOUTPUT;
+	if (synced)
+		c->flags |= CONN_F_SYNCED;
 	c->state = proto == IPPROTO_UDP || template ? 0 : TCP_S_NONE;
 	c->timeout = timeout;
 	conn_set_expiry(c, now_ms);
@@ -260,7 +262,7 @@ conn_create(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
 {
 	/* IPVS ip_vs_conn_new: 3 s until the first packet sets the state. */
 	return conn_new(t, proto, caddr, cport, vaddr, vport, d, dport, now_ms,
-	    3, 0);
+	    3, 0, 0);
 }
 
 struct conn *
@@ -269,7 +271,42 @@ conn_create_template(struct conn_table *t, uint8_t proto,
     struct dest *d, uint32_t timeout, uint64_t now_ms)
 {
 	return conn_new(t, proto, caddr, 0, vaddr, vport, d, d->port, now_ms,
-	    timeout, 1);
+	    timeout, 1, 0);
+}
+
+/* Defined below with the state machines. */
+static void count_activity(struct conn *c, int active);
+
+struct conn *
+conn_install(struct conn_table *t, uint8_t proto, const struct tnd_addr *caddr,
+    uint16_t cport, const struct tnd_addr *vaddr, uint16_t vport,
+    struct dest *d, uint16_t dport, int template, uint8_t state, int active,
+    int nooutput, uint32_t timeout, uint64_t now_ms)
+{
+	struct conn *c = conn_new(t, proto, caddr, cport, vaddr, vport, d,
+	    dport, now_ms, timeout, template, 1);
+
+	if (c != NULL && !template)
+		conn_sync_apply(c, state, active, nooutput, timeout, now_ms);
+	return c;
+}
+
+void
+conn_sync_apply(struct conn *c, uint8_t state, int active, int nooutput,
+    uint32_t timeout, uint64_t now_ms)
+{
+	pthread_spin_lock(&c->lock);
+	if (!(c->flags & CONN_F_TEMPLATE)) {
+		count_activity(c, active);
+		c->state = state;
+		/* Replies seen by the master are not a reason to drop the
+		 * input-only view here: only ever clear the flag. */
+		if (!nooutput)
+			c->flags &= (uint16_t)~CONN_F_NOOUTPUT;
+	}
+	c->timeout = timeout;
+	conn_set_expiry(c, now_ms);
+	pthread_spin_unlock(&c->lock);
 }
 
 void
@@ -566,7 +603,16 @@ void
 conn_walk(struct conn_table *t, void (*fn)(const struct conn *, void *),
     void *arg)
 {
-	for (uint32_t b = 0; b < t->size; b++) {
+	conn_walk_range(t, 0, t->size, fn, arg);
+}
+
+void
+conn_walk_range(struct conn_table *t, uint32_t from, uint32_t to,
+    void (*fn)(const struct conn *, void *), void *arg)
+{
+	if (to > t->size)
+		to = t->size;
+	for (uint32_t b = from; b < to; b++) {
 		if (t->in_hash[b] == NULL)
 			continue;
 		pthread_mutex_lock(&t->in_locks[b % t->nlocks]);

@@ -47,6 +47,13 @@ struct conn {
 	_Atomic int32_t		 n_control;	/* template: conns it controls */
 	uint8_t			 client_mac[6];	/* source of its input frames */
 	int			 in_ifindex;
+	/* Connection sync (conn_sync.c): what was last sent, and on a
+	 * backup the sequence number of the datagram last applied. */
+	_Atomic uint32_t	 sync_pkts;	/* input packets, for threshold */
+	_Atomic int		 sync_queued;	/* in a worker's sync queue */
+	uint8_t			 sync_state;	/* state when last queued */
+	uint64_t		 sync_ms;	/* when last queued */
+	uint64_t		 sync_seq;	/* backup: last datagram applied */
 };
 
 struct conn_table {
@@ -89,6 +96,19 @@ struct conn *conn_create(struct conn_table *t, uint8_t proto,
 struct conn *conn_create_template(struct conn_table *t, uint8_t proto,
 	    const struct tnd_addr *caddr, const struct tnd_addr *vaddr,
 	    uint16_t vport, struct dest *d, uint32_t timeout, uint64_t now_ms);
+/* A connection or template from connection sync: bound to d without
+ * asking its scheduler, in the given state (active or not, as the master
+ * counts it), expiring timeout seconds from now; returned held. NULL with
+ * errno as conn_create (no half-open accounting: the master did that). */
+struct conn *conn_install(struct conn_table *t, uint8_t proto,
+	    const struct tnd_addr *caddr, uint16_t cport,
+	    const struct tnd_addr *vaddr, uint16_t vport, struct dest *d,
+	    uint16_t dport, int template, uint8_t state, int active,
+	    int nooutput, uint32_t timeout, uint64_t now_ms);
+/* A synced update of an existing entry: state, activity, timeout. */
+void	conn_sync_apply(struct conn *c, uint8_t state, int active,
+	    int nooutput, uint32_t timeout, uint64_t now_ms);
+
 /* Put c under the template ct, handing over the caller's hold on ct;
  * ct's lifetime restarts. */
 void	conn_bind_control(struct conn *c, struct conn *ct, uint64_t now_ms);
@@ -115,6 +135,10 @@ void	conn_flush(struct conn_table *t);
 /* Walk every entry under its bucket lock (for listings). */
 void	conn_walk(struct conn_table *t, void (*fn)(const struct conn *, void *),
 	    void *arg);
+
+/* The same for buckets [from, to) only (a bulk dump in slices). */
+void	conn_walk_range(struct conn_table *t, uint32_t from, uint32_t to,
+	    void (*fn)(const struct conn *, void *), void *arg);
 
 uint64_t now_monotonic_ms(void);
 

@@ -594,6 +594,7 @@ cmd_status(struct director *d)
 	json_object_object_add(r, "conns", json_object_new_int64(atomic_load(&d->conns.count)));
 	json_object_object_add(r, "conn_max", json_object_new_int64(d->conns.max));
 	json_object_object_add(r, "workers", json_object_new_int(d->n_workers));
+	json_object_object_add(r, "sync", csync_status(d));
 	return r;
 }
 
@@ -652,6 +653,12 @@ control_handle(struct ctl_client *cl, json_object *req, void *arg)
 		return cmd_timeouts(d, req, 1);
 	if (strcmp(cmd, "own") == 0)
 		return cmd_own(d, req);
+	if (strcmp(cmd, "sync_subscribe") == 0)
+		return csync_subscribe(d, cl, req);
+	if (strcmp(cmd, "sync_dump") == 0)
+		return csync_dump(d, cl, req);
+	if (strcmp(cmd, "sync_install") == 0)
+		return csync_install(d, req);
 	if (strcmp(cmd, "release") == 0) {
 		const char *name = req_str(req, "instance");
 		if (name == NULL || vip_release(&d->vips, name) < 0)

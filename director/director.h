@@ -9,6 +9,7 @@
 #include "conf.h"
 #include "frame.h"
 #include "conn.h"
+#include "conn_sync.h"
 #include "counters.h"
 #include "neigh.h"
 #include "netio.h"
@@ -25,6 +26,7 @@ struct worker {
 	struct counters		 cnt;
 	struct conn		 ops;	/* scratch for one-packet scheduling */
 	uint8_t			 scratch[NETIO_COPY_MAX];	/* tunnel frames */
+	struct csync_queue	 syncq;		/* for tandem-syncd */
 };
 
 struct director {
@@ -45,6 +47,7 @@ struct director {
 	int			 l2_dirty;
 	unsigned		 ticks;		/* seconds since start */
 	uint64_t		 ring_drops;	/* kernel drops, ring full */
+	struct csync		 csync;		/* connection sync */
 };
 
 /* engine.c: the per-frame path, run by workers. */

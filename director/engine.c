@@ -302,6 +302,8 @@ engine_ipv4(struct worker *w, struct pkt *p, struct netio_frame *f)
 	else
 		conn_update(&d->conns, c, dir, p->tcp_flags, now_monotonic_ms());
 	forward(w, p, f, c, dir);
+	if (dir != DIR_OUTPUT)
+		csync_note(w, c, now_monotonic_ms());
 	conn_put(c);
 out:
 	pthread_rwlock_unlock(&d->svcs.lock);

@@ -109,6 +109,8 @@ start_workers(struct director *d)
 		struct worker *w = &d->workers[i];
 		w->d = d;
 		w->id = i;
+		if (csync_queue_init(&w->syncq) == -1)
+			return -1;
 		if ((w->io = netio_open(i, group, d->conf.director.ring_slots)) == NULL)
 			return -1;
 	}
@@ -126,8 +128,10 @@ stop_workers(struct director *d)
 	for (int i = 0; i < d->n_workers; i++)
 		if (d->workers[i].thread)
 			pthread_join(d->workers[i].thread, NULL);
-	for (int i = 0; i < d->n_workers; i++)
+	for (int i = 0; i < d->n_workers; i++) {
 		netio_close(d->workers[i].io);
+		csync_queue_free(&d->workers[i].syncq);
+	}
 	free(d->workers);
 }
 
@@ -142,6 +146,7 @@ run(struct director *d)
 		fatal("run directory %s", d->run_dir);
 	if ((d->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
+	csync_init(d);
 	if ((d->nl = netl_open(l2_changed, d)) == NULL)
 		fatalx("netlink: cannot open the route caches");
 	for (int k = 0; k < NETL_KINDS; k++)
@@ -175,6 +180,7 @@ run(struct director *d)
 	for (int i = 0; i < 6; i++)
 		event_free(ev[i]);
 	ctl_server_close(d->ctl);
+	csync_free(d);
 	netl_close(d->nl);
 	event_base_free(d->base);
 	return 0;

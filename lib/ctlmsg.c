@@ -36,6 +36,8 @@ struct ctl_client {
 	struct ctl_server	*srv;
 	struct bufferevent	*bev;
 	int			 closing;	/* replies dropped: hang up */
+	void			(*on_close)(struct ctl_client *, void *);
+	void			*close_arg;
 };
 
 void
@@ -100,6 +102,8 @@ ctl_reply_error(const char *fmt, ...)
 static void
 client_free(struct ctl_client *cl)
 {
+	if (cl->on_close != NULL)
+		cl->on_close(cl, cl->close_arg);
 	cl->srv->n_clients--;
 	bufferevent_free(cl->bev);
 	free(cl);
@@ -131,6 +135,20 @@ ctl_client_send(struct ctl_client *cl, uint16_t type, uint16_t flags,
 	    bufferevent_write(cl->bev, s, len) == -1)
 		return -1;
 	return 0;
+}
+
+void
+ctl_client_on_close(struct ctl_client *cl,
+    void (*fn)(struct ctl_client *, void *), void *arg)
+{
+	cl->on_close = fn;
+	cl->close_arg = arg;
+}
+
+size_t
+ctl_client_pending(const struct ctl_client *cl)
+{
+	return evbuffer_get_length(bufferevent_get_output(cl->bev));
 }
 
 /* Take whole frames off the input buffer; refuse the client on any error. */

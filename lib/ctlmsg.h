@@ -54,6 +54,12 @@ void	ctl_server_close(struct ctl_server *srv);
 /* Queue one frame to a client (flags may carry CTL_F_MORE). */
 int	ctl_client_send(struct ctl_client *cl, uint16_t type, uint16_t flags,
 	    json_object *body);
+/* A subscription stream's owner learns when its client goes away (the
+ * pointer is invalid after fn returns). */
+void	ctl_client_on_close(struct ctl_client *cl,
+	    void (*fn)(struct ctl_client *cl, void *arg), void *arg);
+/* Bytes queued to the client and not yet written (back-pressure). */
+size_t	ctl_client_pending(const struct ctl_client *cl);
 /* Messages refused since start: malformed, oversized, wrong sender. */
 uint64_t ctl_server_refused(const struct ctl_server *srv);
 

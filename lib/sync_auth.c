@@ -102,36 +102,53 @@ sync_auth_verify(const struct sync_key *k, const uint8_t *p, size_t len,
 	return CRYPTO_memcmp(mac, p + hmac_off, sizeof(mac)) == 0 ? 0 : -1;
 }
 
+static int
+bit_get(const struct sync_replay *r, uint64_t seq)
+{
+	uint64_t i = seq % SYNC_REPLAY_WINDOW;
+
+	return (r->bits[i / 64] >> (i % 64)) & 1;
+}
+
+static void
+bit_set(struct sync_replay *r, uint64_t seq, int on)
+{
+	uint64_t i = seq % SYNC_REPLAY_WINDOW, m = (uint64_t)1 << (i % 64);
+
+	if (on)
+		r->bits[i / 64] |= m;
+	else
+		r->bits[i / 64] &= ~m;
+}
+
 int
 sync_replay_check(const struct sync_replay *r, uint64_t seq)
 {
-	uint64_t back;
-
 	if (!r->started || seq > r->top)
 		return 0;
-	back = r->top - seq;
-	if (back >= SYNC_REPLAY_WINDOW)
+	if (r->top - seq >= SYNC_REPLAY_WINDOW)
 		return -1;
-	return (r->bits >> back) & 1 ? -1 : 0;
+	return bit_get(r, seq) ? -1 : 0;
 }
 
 void
 sync_replay_accept(struct sync_replay *r, uint64_t seq)
 {
-	uint64_t ahead;
-
 	if (!r->started) {
+		memset(r->bits, 0, sizeof(r->bits));
 		r->started = 1;
 		r->top = seq;
-		r->bits = 1;
+	} else if (seq > r->top) {
+		/* The numbers passed over are not seen yet (resends may
+		 * fill them while inside the window). */
+		if (seq - r->top >= SYNC_REPLAY_WINDOW)
+			memset(r->bits, 0, sizeof(r->bits));
+		else
+			for (uint64_t s = r->top + 1; s < seq; s++)
+				bit_set(r, s, 0);
+		r->top = seq;
+	} else if (r->top - seq >= SYNC_REPLAY_WINDOW) {
 		return;
 	}
-	if (seq > r->top) {
-		ahead = seq - r->top;
-		r->bits = ahead >= SYNC_REPLAY_WINDOW ? 0 : r->bits << ahead;
-		r->bits |= 1;
-		r->top = seq;
-	} else if (r->top - seq < SYNC_REPLAY_WINDOW) {
-		r->bits |= (uint64_t)1 << (r->top - seq);
-	}
+	bit_set(r, seq, 1);
 }

@@ -8,7 +8,7 @@
 
 #define SYNC_KEY_MIN		16
 #define SYNC_KEY_MAX		64
-#define SYNC_REPLAY_WINDOW	64
+#define SYNC_REPLAY_WINDOW	4096	/* = the master's resend buffer */
 
 struct sync_key {
 	uint8_t		key[SYNC_KEY_MAX];
@@ -18,7 +18,7 @@ struct sync_key {
 /* A window of the last SYNC_REPLAY_WINDOW sequence numbers of one sender. */
 struct sync_replay {
 	uint64_t	top;		/* highest accepted */
-	uint64_t	bits;		/* bit i: top - i accepted */
+	uint64_t	bits[SYNC_REPLAY_WINDOW / 64];	/* bit s % window */
 	int		started;
 };
 

@@ -7,6 +7,8 @@
 #include "cursor.h"
 
 #include <string.h>
+
+#include <openssl/evp.h>
 #include <sys/socket.h>
 
 static size_t
@@ -469,4 +471,32 @@ sync_ent_err_str(enum sync_ent_err e)
 	default:
 		return "?";
 	}
+}
+
+size_t
+sync_b64_encode(const uint8_t *in, size_t len, char *out)
+{
+	return (size_t)EVP_EncodeBlock((unsigned char *)out, in, (int)len);
+}
+
+int
+sync_b64_decode(const char *in, size_t len, uint8_t *out, size_t outlen)
+{
+	size_t pad = 0;
+	int n;
+
+	if (len % 4 != 0 || len / 4 * 3 > outlen || len > INT32_MAX)
+		return -1;
+	if (len > 0 && in[len - 1] == '=')
+		pad++;
+	if (len > 1 && in[len - 2] == '=')
+		pad++;
+	/* EVP_DecodeBlock skips white space at the ends; none is ours. */
+	if (len > 0 && (in[0] == ' ' || in[0] == '\t' || in[0] == '\n' ||
+	    in[0] == '\r'))
+		return -1;
+	n = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);
+	if (n < 0 || (size_t)n < pad)
+		return -1;
+	return n - (int)pad;
 }

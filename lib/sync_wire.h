@@ -170,6 +170,15 @@ struct sync_info {
 enum sync_err sync_decode(const struct sync_dec *d, const uint8_t *buf,
 	    size_t len, struct sync_info *info);
 const char *sync_err_str(enum sync_err e);
+
+/* A datagram as text, for the control sockets between the director and
+ * tandem-syncd (base64, RFC 4648). Encode returns the characters written
+ * (out holds at least SYNC_B64_LEN(len) bytes, NUL included), decode the
+ * bytes written or -1 on bad text or too small an out. */
+#define SYNC_B64_LEN(n)	(4 * (((n) + 2) / 3) + 1)
+size_t	sync_b64_encode(const uint8_t *in, size_t len, char *out);
+int	sync_b64_decode(const char *in, size_t len, uint8_t *out,
+	    size_t outlen);
 const char *sync_ent_err_str(enum sync_ent_err e);
 
 #endif

@@ -502,11 +502,23 @@ test_replay(void **state)
 	sync_replay_accept(&r, 110);
 	assert_int_equal(sync_replay_check(&r, 105), 0);
 	assert_int_equal(sync_replay_check(&r, 100), -1);
-	assert_int_equal(sync_replay_check(&r, 110 - 64), -1);
-	assert_int_equal(sync_replay_check(&r, 110 - 63), 0);
+	/* A resend fills a gap once, anywhere in the window. */
+	sync_replay_accept(&r, 5000);
+	assert_int_equal(sync_replay_check(&r, 5000 - SYNC_REPLAY_WINDOW), -1);
+	assert_int_equal(sync_replay_check(&r, 5000 - SYNC_REPLAY_WINDOW + 1),
+	    0);
+	assert_int_equal(sync_replay_check(&r, 1000), 0);
 	sync_replay_accept(&r, 1000);
-	assert_int_equal(sync_replay_check(&r, 110), -1);
-	assert_int_equal(sync_replay_check(&r, 999), 0);
+	assert_int_equal(sync_replay_check(&r, 1000), -1);
+	assert_int_equal(sync_replay_check(&r, 110), -1);	/* too old */
+	assert_int_equal(sync_replay_check(&r, 4999), 0);
+	/* Moving on clears the slots it passes: 5000 + window reuses
+	 * 5000's slot, and 5000 is then outside. */
+	sync_replay_accept(&r, 5000 + SYNC_REPLAY_WINDOW);
+	assert_int_equal(sync_replay_check(&r, 5001), 0);
+	assert_int_equal(sync_replay_check(&r, 5000), -1);
+	sync_replay_accept(&r, 1000000);
+	assert_int_equal(sync_replay_check(&r, 999999), 0);
 	assert_int_equal(sync_replay_check(&r, UINT64_MAX), 0);
 }
 
