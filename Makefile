@@ -23,21 +23,25 @@ DIR_SRC := $(filter-out director/main.c,$(wildcard director/*.c))
 CTL_SRC := $(filter-out ctl/main.c,$(wildcard ctl/*.c))
 VRRP_SRC := $(filter-out vrrp/main.c,$(wildcard vrrp/*.c))
 SYNC_SRC := $(filter-out sync/main.c,$(wildcard sync/*.c))
+SNMP_SRC := $(filter-out snmp/main.c,$(wildcard snmp/*.c))
+SNMP_LIBS := -lnetsnmpagent -lnetsnmp
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 DIR_OBJ := $(DIR_SRC:%.c=$(B)/obj/%.o)
 CTL_OBJ := $(CTL_SRC:%.c=$(B)/obj/%.o)
 VRRP_OBJ := $(VRRP_SRC:%.c=$(B)/obj/%.o)
 SYNC_OBJ := $(SYNC_SRC:%.c=$(B)/obj/%.o)
+SNMP_OBJ := $(SNMP_SRC:%.c=$(B)/obj/%.o)
 
-BINS    := $(B)/bin/tandem-director $(B)/bin/tandemctl $(B)/bin/tandem-vrrpd $(B)/bin/tandem-syncd
+BINS    := $(B)/bin/tandem-director $(B)/bin/tandemctl $(B)/bin/tandem-vrrpd $(B)/bin/tandem-syncd \
+           $(B)/bin/tandem-snmpd
 TOOLS   := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all tools deps test unit unit-asan fuzz integration demo bench install clean lint
 all: $(BINS) tools
 
-$(B)/obj/%.o: %.c $(wildcard lib/*.h director/*.h ctl/*.h vrrp/*.h sync/*.h)
+$(B)/obj/%.o: %.c $(wildcard lib/*.h director/*.h ctl/*.h vrrp/*.h sync/*.h snmp/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
@@ -66,6 +70,13 @@ $(B)/bin/tandem-syncd: $(B)/obj/sync/main.o $(B)/libsync.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/libsnmpd.a: $(SNMP_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+$(B)/bin/tandem-snmpd: $(B)/obj/snmp/main.o $(B)/libsnmpd.a $(B)/libtandem.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(SNMP_LIBS)
+
 $(B)/bin/tandem-vrrpd: $(B)/obj/vrrp/main.o $(B)/libvrrp.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -78,9 +89,9 @@ $(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lpthread
 
-$(B)/tests/%: tests/unit/%.c $(B)/libdirector.a $(B)/libctl.a $(B)/libvrrp.a $(B)/libsync.a $(B)/libtandem.a
+$(B)/tests/%: tests/unit/%.c $(B)/libdirector.a $(B)/libctl.a $(B)/libvrrp.a $(B)/libsync.a $(B)/libsnmpd.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Idirector -Ictl -Ivrrp -Isync -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) -Idirector -Ictl -Ivrrp -Isync -Isnmp -o $@ $^ $(LDLIBS) $(SNMP_LIBS) -lcmocka
 
 # The unit tests again, under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -117,9 +128,9 @@ bench: deps all $(BENCH_BINS)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl vrrp sync
+	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl vrrp sync snmp
 	clang-tidy --quiet -warnings-as-errors='*' -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
-	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c $(SYNC_SRC) sync/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
+	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c $(SYNC_SRC) sync/main.c $(SNMP_SRC) snmp/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \

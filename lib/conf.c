@@ -588,6 +588,8 @@ static const struct cw_key sync_keys[] = {
 static const struct cw_key snmp_keys[] = {
 	{ .name = "agentx_socket", .type = K_STR },
 	{ .name = "traps", .type = K_BOOL },
+	{ .name = "metrics_listen", .type = K_STR, .flags = KF_EMPTY },
+	{ .name = "poll_interval", .type = K_DBL, .dmin = 0.1, .dmax = 3600 },
 	KEND
 };
 

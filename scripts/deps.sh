@@ -18,6 +18,8 @@ PACKAGES=(
 	# integration labs, demo and bench
 	iproute2 nftables iputils-ping procps tcpdump tshark python3 python3-scapy
 	nginx-light wrk curl haproxy keepalived snmpd snmp
+	# monitoring: the trap receiver and the MIB checker (smilint)
+	snmptrapd smitools
 )
 
 missing=()
@@ -54,7 +56,7 @@ apt-get install -y -qq --no-install-recommends \
 if [ -n "$ours" ]; then rm -f "$policy"; trap - EXIT; fi
 # Under systemd, units are enabled on install; keep them off on the host.
 if [ -d /run/systemd/system ]; then
-	for s in nginx haproxy keepalived snmpd; do
+	for s in nginx haproxy keepalived snmpd snmptrapd; do
 		systemctl disable --now "$s" >/dev/null 2>&1 || true
 	done
 fi

@@ -1,0 +1,92 @@
+/* tandem-snmpd: the monitoring daemon. It polls the other daemons over
+ * their control sockets and serves what they say as an AgentX subagent
+ * (VRRPV3-MIB, TANDEM-MIB, traps) and as Prometheus metrics over HTTP
+ * (docs/monitoring.md). One libevent loop. */
+#include "snmpd.h"
+
+#include "daemon.h"
+#include "log.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+void
+snmpd_update(struct snmpd *d, enum snmp_src src, json_object *reply)
+{
+	struct snmp_event ev[SNMP_MAX_EVENTS];
+	int n = snmp_model_set(&d->m, src, reply, ev, SNMP_MAX_EVENTS);
+
+	snmp_agent_refresh(d->agent);
+	for (int i = 0; i < n; i++)
+		snmp_agent_notify(d->agent, &ev[i]);
+}
+
+static void
+on_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	struct snmpd *d = arg;
+
+	(void)ev;
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopbreak(d->base);
+}
+
+static int
+run(struct snmpd *d)
+{
+	struct event *ev[2];
+
+	if ((d->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	d->agent = snmp_agent_start(d);
+	d->http = snmp_http_start(d);
+	if (d->http == NULL && d->sc.metrics_listen[0] != '\0' &&
+	    strcmp(d->sc.metrics_listen, "none") != 0) {
+		snmp_agent_stop(d->agent);
+		event_base_free(d->base);
+		return 1;
+	}
+	if ((d->poller = snmp_poll_start(d)) == NULL)
+		fatalx("cannot start the poller");
+	ev[0] = evsignal_new(d->base, SIGTERM, on_signal, d);
+	ev[1] = evsignal_new(d->base, SIGINT, on_signal, d);
+	for (int i = 0; i < 2; i++)
+		event_add(ev[i], NULL);
+	event_base_dispatch(d->base);
+	for (int i = 0; i < 2; i++)
+		event_free(ev[i]);
+	snmp_poll_stop(d->poller);
+	snmp_http_stop(d->http);
+	snmp_agent_stop(d->agent);
+	snmp_model_free(&d->m);
+	event_base_free(d->base);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct daemon_opts o;
+	static struct snmpd d;
+	int rc;
+
+	daemon_opts_parse(argc, argv, "tandem-snmpd", &o);
+	if (conf_load(o.file, &d.conf, stderr) == -1 ||
+	    snmp_conf_load(o.file, &d.sc, stderr) == -1)
+		return 1;
+	if (o.check) {
+		printf("%s: configuration OK\n", o.file);
+		conf_free(&d.conf);
+		return 0;
+	}
+	log_set_level(o.debug ? LOG_LVL_DEBUG : d.conf.node.log_level);
+	snprintf(d.run_dir, sizeof(d.run_dir), "%s",
+	    o.run_dir ? o.run_dir : d.conf.node.run_dir);
+	signal(SIGPIPE, SIG_IGN);
+	rc = run(&d);
+	conf_free(&d.conf);
+	return rc;
+}

@@ -1,0 +1,209 @@
+/* The poller: every poll_interval, one control request to each daemon's
+ * socket in the run directory, sent and answered without ever blocking
+ * the loop (a bufferevent per request). A daemon that is down, slow or
+ * answers badly just has no reply in the model until it answers again. */
+#include "snmpd.h"
+
+#include "ctlmsg.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+/* A reply larger than this is refused: our daemons' replies are small,
+ * and the buffer must stay bounded whatever a socket sends. */
+#define POLL_MAX_REPLY	CTL_MAX_BODY
+
+struct poll_req {
+	struct snmp_poller	*p;
+	enum snmp_src		 src;
+	struct bufferevent	*bev;
+	int			 warned;	/* down: said once */
+};
+
+struct snmp_poller {
+	struct snmpd	*d;
+	struct event	*tick;
+	struct poll_req	 req[SRC__MAX];
+};
+
+static const struct {
+	const char *daemon, *cmd;
+} srcs[SRC__MAX] = {
+	[SRC_DIRECTOR] = { "director", "status" },
+	[SRC_SERVICES] = { "director", "get_services" },
+	[SRC_VRRPD] = { "vrrpd", "status" },
+	[SRC_SYNCD] = { "syncd", "status" },
+	[SRC_CHECKD] = { "checkd", "status" },
+};
+
+static void
+req_close(struct poll_req *r)
+{
+	if (r->bev != NULL) {
+		bufferevent_free(r->bev);
+		r->bev = NULL;
+	}
+}
+
+/* The request failed: the daemon's rows go until it answers again. */
+static void
+req_fail(struct poll_req *r, const char *why)
+{
+	req_close(r);
+	if (!r->warned)
+		log_info("%s %s: %s", srcs[r->src].daemon, srcs[r->src].cmd,
+		    why);
+	r->warned = 1;
+	snmpd_update(r->p->d, r->src, NULL);
+}
+
+/* Whole frames only: the header, then the body once all of it is here. */
+static void
+on_read(struct bufferevent *bev, void *arg)
+{
+	struct poll_req *r = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t hdr[CTL_HDR_LEN];
+	struct ctl_hdr h;
+	json_object *reply;
+	char *body;
+
+	if (evbuffer_get_length(in) < CTL_HDR_LEN)
+		return;
+	evbuffer_copyout(in, hdr, sizeof(hdr));
+	if (ctl_hdr_decode(hdr, sizeof(hdr), &h) == -1 ||
+	    h.type != CTL_REPLY || h.len > POLL_MAX_REPLY) {
+		req_fail(r, "malformed reply");
+		return;
+	}
+	if (evbuffer_get_length(in) < CTL_HDR_LEN + (size_t)h.len)
+		return;
+	evbuffer_drain(in, CTL_HDR_LEN);
+	if ((body = malloc((size_t)h.len + 1)) == NULL) {
+		req_fail(r, "out of memory");
+		return;
+	}
+	evbuffer_remove(in, body, h.len);
+	body[h.len] = '\0';
+	reply = json_tokener_parse(body);
+	free(body);
+	if (reply == NULL || !json_object_is_type(reply, json_type_object) ||
+	    !snmp_jbool(reply, "ok")) {
+		json_object_put(reply);
+		req_fail(r, "refused or unparsable reply");
+		return;
+	}
+	req_close(r);
+	if (r->warned)
+		log_info("%s answers again", srcs[r->src].daemon);
+	r->warned = 0;
+	snmpd_update(r->p->d, r->src, reply);
+}
+
+static void
+on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct poll_req *r = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED)
+		return;
+	req_fail(r, (what & BEV_EVENT_EOF) ? "closed" :
+	    (what & BEV_EVENT_TIMEOUT) ? "no answer" : strerror(errno));
+}
+
+static void
+req_start(struct poll_req *r)
+{
+	struct snmpd *d = r->p->d;
+	struct sockaddr_un sun;
+	struct timeval tv;
+	uint8_t hdr[CTL_HDR_LEN];
+	char body[64];
+	struct ctl_hdr h = { CTL_REQUEST, 0, 0 };
+
+	if (r->bev != NULL) {		/* the last one never answered */
+		req_fail(r, "no answer");
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (ctl_socket_path(sun.sun_path, sizeof(sun.sun_path), d->run_dir,
+	    srcs[r->src].daemon) == -1)
+		return;
+	r->bev = bufferevent_socket_new(d->base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (r->bev == NULL)
+		return;
+	bufferevent_setcb(r->bev, on_read, NULL, on_event, r);
+	/* Neither way may grow without bound, nor wait forever. */
+	bufferevent_setwatermark(r->bev, EV_READ, 0,
+	    CTL_HDR_LEN + POLL_MAX_REPLY);
+	tv.tv_sec = (time_t)d->sc.poll_interval;
+	tv.tv_usec = (suseconds_t)((d->sc.poll_interval - (double)tv.tv_sec) *
+	    1e6);
+	bufferevent_set_timeouts(r->bev, &tv, &tv);
+	bufferevent_enable(r->bev, EV_READ | EV_WRITE);
+	h.len = (uint32_t)snprintf(body, sizeof(body), "{\"cmd\":\"%s\"}",
+	    srcs[r->src].cmd);
+	ctl_hdr_encode(hdr, &h);
+	bufferevent_write(r->bev, hdr, sizeof(hdr));
+	bufferevent_write(r->bev, body, h.len);
+	if (bufferevent_socket_connect(r->bev, (struct sockaddr *)&sun,
+	    sizeof(sun)) == -1)
+		req_fail(r, strerror(errno));
+}
+
+static void
+on_tick(evutil_socket_t fd, short ev, void *arg)
+{
+	struct snmp_poller *p = arg;
+
+	(void)fd;
+	(void)ev;
+	for (int i = 0; i < SRC__MAX; i++)
+		req_start(&p->req[i]);
+}
+
+struct snmp_poller *
+snmp_poll_start(struct snmpd *d)
+{
+	struct snmp_poller *p = calloc(1, sizeof(*p));
+	struct timeval tv;
+
+	if (p == NULL)
+		return NULL;
+	p->d = d;
+	for (int i = 0; i < SRC__MAX; i++) {
+		p->req[i].p = p;
+		p->req[i].src = (enum snmp_src)i;
+	}
+	tv.tv_sec = (time_t)d->sc.poll_interval;
+	tv.tv_usec = (suseconds_t)((d->sc.poll_interval - (double)tv.tv_sec) *
+	    1e6);
+	p->tick = event_new(d->base, -1, EV_PERSIST, on_tick, p);
+	if (p->tick == NULL || event_add(p->tick, &tv) == -1) {
+		snmp_poll_stop(p);
+		return NULL;
+	}
+	on_tick(-1, 0, p);
+	return p;
+}
+
+void
+snmp_poll_stop(struct snmp_poller *p)
+{
+	if (p == NULL)
+		return;
+	for (int i = 0; i < SRC__MAX; i++)
+		req_close(&p->req[i]);
+	if (p->tick != NULL)
+		event_free(p->tick);
+	free(p);
+}
