@@ -1,5 +1,6 @@
 /* tandemctl vrrp [--json]: every VRRP instance of tandem-vrrpd with its
- * state, priorities, master, last transition and advert counters. */
+ * state, priorities, master, last transition and advert counters, and the
+ * preemption hold of the instances tandem-syncd follows. */
 #include "vrrp.h"
 
 #include "ctlmsg.h"
@@ -57,6 +58,39 @@ when(char *buf, size_t len, int64_t ms)
 		strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* "Hold ext: held for 1.2 s, until sync or 28.8 s" and the like. */
+static void
+print_hold(FILE *out, json_object *o, int64_t now)
+{
+	json_object *h, *c, *v;
+	int64_t freezes = 0;
+
+	if (json_object_object_get_ex(o, "counters", &c))
+		freezes = jint(c, "freeze_stepdowns");
+	if (!json_object_object_get_ex(o, "hold", &h) ||
+	    !json_object_object_get_ex(h, "covered", &v) ||
+	    !json_object_get_boolean(v)) {
+		if (freezes)
+			fprintf(out, "Hold %s: none, %lld freeze step-down(s)\n",
+			    jstr(o, "name", "?"), (long long)freezes);
+		return;
+	}
+	fprintf(out, "Hold %s: ", jstr(o, "name", "?"));
+	if (json_object_object_get_ex(h, "held", &v) &&
+	    json_object_get_boolean(v))
+		fprintf(out, "held for %.1f s, until sync or %.1f s more",
+		    (double)(now - jint(h, "since_ms")) / 1000,
+		    (double)(jint(h, "until_ms") - now) / 1000);
+	else if (strcmp(jstr(h, "released", "-"), "-") != 0)
+		fprintf(out, "released (%s) %.1f s ago", jstr(h, "released", "-"),
+		    (double)(now - jint(h, "released_ms")) / 1000);
+	else
+		fprintf(out, "not held");
+	if (freezes)
+		fprintf(out, ", %lld freeze step-down(s)", (long long)freezes);
+	fprintf(out, "\n");
+}
+
 void
 ctl_vrrp_print(FILE *out, json_object *reply)
 {
@@ -93,6 +127,11 @@ ctl_vrrp_print(FILE *out, json_object *reply)
 	if (json_object_object_get_ex(reply, "director_alive", &c))
 		fprintf(out, "Director: %s\n", json_object_get_boolean(c) ?
 		    "answering" : "not answering");
+	if (json_object_object_get_ex(reply, "sync", &c) &&
+	    json_object_object_get_ex(reply, "instances", &arr))
+		for (size_t i = 0; i < json_object_array_length(arr); i++)
+			print_hold(out, json_object_array_get_idx(arr, i),
+			    jint(c, "now_ms"));
 }
 
 static int

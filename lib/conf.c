@@ -581,6 +581,7 @@ static const struct cw_key sync_keys[] = {
 	{ .name = "port", .type = K_INT, .min = 1, .max = 65535 },
 	{ .name = "syncid", .type = K_INT, .min = 0, .max = 255 },
 	{ .name = "follow", .type = K_STR, .size = CONF_NAME_MAX },
+	{ .name = "preempt_hold", .type = K_DBL, .dmin = 0, .dmax = 3600 },
 	{ .name = "auth_key_file", .type = K_STR, .flags = KF_ABS },
 	KEND
 };

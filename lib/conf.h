@@ -235,6 +235,11 @@ struct conf_vrrp {
 	double		director_timeout;	/* seconds, default 1 */
 	int		director_fall;		/* default 2 */
 	int		director_weight;	/* default 0: FAULT */
+	/* from the sync section: the instance or sync group tandem-syncd
+	 * follows ("": none), and how long a preemption hold waits for its
+	 * bulk sync (seconds, default 30, 0 off) */
+	char		sync_follow[CONF_NAME_MAX];
+	double		preempt_hold;
 };
 
 /* The vrrp section of path (or of text) into v, validated; errors as

@@ -422,6 +422,31 @@ vrrp_parse(struct cw_parse *p, const config_setting_t *sec,
 	check_refs(p, sec, v);
 }
 
+/* sync.follow and sync.preempt_hold: tandem-vrrpd holds preemption of
+ * what tandem-syncd follows until its bulk sync is done. The rest of the
+ * sync section is tandem-syncd's (lib/conf.c checks its types). */
+static const struct cw_key sync_keys[] = {
+	KS("follow", CV, sync_follow, 0),
+	KD("preempt_hold", CV, preempt_hold, 0, 3600),
+	KEND
+};
+
+static void
+sync_parse(struct cw_parse *p, const config_setting_t *sec,
+    struct conf_vrrp *v)
+{
+	const char *f = v->sync_follow;
+
+	cw_walk(p, sec, sync_keys, v, 1);
+	if (f[0] == '\0' || v->n_inst == 0 || inst_index(v, f) >= 0)
+		return;
+	for (int g = 0; g < v->n_groups; g++)
+		if (strcmp(v->groups[g].name, f) == 0)
+			return;
+	cw_err(p, config_setting_get_member(sec, "follow"), NULL, "\"%s\" is "
+	    "neither a vrrp instance nor a sync group", f);
+}
+
 static void
 vrrp_defaults(struct conf_vrrp *v)
 {
@@ -431,6 +456,7 @@ vrrp_defaults(struct conf_vrrp *v)
 	v->director_interval = 0.5;
 	v->director_timeout = 1.0;
 	v->director_fall = 2;
+	v->preempt_hold = 30;
 }
 
 static int
@@ -451,6 +477,9 @@ vrrp_build(config_t *cfg, int ok, const char *name, struct conf_vrrp *v,
 	sec = config_setting_get_member(config_root_setting(cfg), "vrrp");
 	if (sec != NULL && cw_want_group(&p, sec))
 		vrrp_parse(&p, sec, v);
+	sec = config_setting_get_member(config_root_setting(cfg), "sync");
+	if (sec != NULL && cw_want_group(&p, sec))
+		sync_parse(&p, sec, v);
 	cw_flush(&p);
 	if (p.nerr) {
 		conf_vrrp_free(v);

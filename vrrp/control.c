@@ -1,10 +1,12 @@
 /* vrrpd.sock: the `status` (alias `vrrp`) query that tandemctl vrrp and
- * tests read: every instance's state, priorities, master and counters. */
+ * tests read (every instance's state, priorities, master and counters),
+ * tracked check states, and tandem-syncd's sync_state reports. */
 #include "vrrpd.h"
 
 #include "ctlmsg.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 static json_object *
@@ -25,6 +27,8 @@ counters_json(const struct vrrp_counters *c)
 	    json_object_new_int64((int64_t)c->addr_mismatch));
 	json_object_object_add(o, "garp_sent",
 	    json_object_new_int64((int64_t)c->garp_sent));
+	json_object_object_add(o, "freeze_stepdowns",
+	    json_object_new_int64((int64_t)c->freeze_stepdowns));
 	for (int i = 1; i < VRRP_ADV_E_MAX; i++)
 		json_object_object_add(e, vrrp_advert_err_name(i),
 		    json_object_new_int64((int64_t)c->err[i]));
@@ -81,6 +85,7 @@ inst_json(const struct vrrp_inst *vi)
 		json_object_array_add(v, json_object_new_string(buf));
 	}
 	json_object_object_add(o, "vips", v);
+	json_object_object_add(o, "hold", vrrp_hold_inst_json(vi));
 	json_object_object_add(o, "counters", counters_json(&vi->cnt));
 	return o;
 }
@@ -114,7 +119,9 @@ vrrp_ctl_status(struct vrrpd *d)
 	json_object_object_add(r, "rx_dropped", json_object_new_int64(
 	    (int64_t)d->rx_dropped4 + d->rx_dropped6));
 	json_object_object_add(r, "ctl_refused",
-	    json_object_new_int64((int64_t)ctl_server_refused(d->ctl)));
+	    json_object_new_int64(d->ctl ?
+	    (int64_t)ctl_server_refused(d->ctl) : 0));
+	json_object_object_add(r, "sync", vrrp_hold_json(d));
 	return r;
 }
 
@@ -138,13 +145,72 @@ ctl_check_state(struct vrrpd *d, json_object *req)
 	return ctl_reply_ok();
 }
 
-static json_object *
-ctl_handle(struct ctl_client *cl, json_object *req, void *arg)
+/* A non-negative integer member no larger than max; -1 otherwise. */
+static int
+get_uint(json_object *req, const char *key, int64_t max, uint64_t *out)
 {
-	struct vrrpd *d = arg;
+	json_object *v;
+	int64_t n;
+
+	if (!json_object_object_get_ex(req, key, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return -1;
+	n = json_object_get_int64(v);
+	if (n < 0 || n > max)
+		return -1;
+	*out = (uint64_t)n;
+	return 0;
+}
+
+static json_object *
+sync_refuse(struct vrrpd *d, const char *why)
+{
+	if (d->sync_refused++ % 1000 == 0)
+		log_warnx("sync_state refused (%s), %" PRIu64 " so far", why,
+		    d->sync_refused);
+	return ctl_reply_error("sync_state: %s", why);
+}
+
+/* {"cmd": "sync_state", "follow": NAME, "in_sync": bool, "bulk_done_ms":
+ * N, "lease_ms": M} from tandem-syncd, about every 100 ms: releases the
+ * preemption hold, answers with NAME's VRRP state (hold.c). */
+static json_object *
+ctl_sync_state(struct vrrpd *d, json_object *req)
+{
+	struct vrrp_sync_report r;
+	json_object *v;
+	const char *name;
+
+	memset(&r, 0, sizeof(r));
+	if (!json_object_object_get_ex(req, "follow", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    (name = json_object_get_string(v))[0] == '\0' ||
+	    strlen(name) >= sizeof(r.follow))
+		return sync_refuse(d, "follow must name an instance or a "
+		    "sync group");
+	snprintf(r.follow, sizeof(r.follow), "%s", name);
+	if (!json_object_object_get_ex(req, "in_sync", &v) ||
+	    !json_object_is_type(v, json_type_boolean))
+		return sync_refuse(d, "in_sync must be true or false");
+	r.in_sync = json_object_get_boolean(v);
+	/* Our clock is syncd's: a completion after now is a lie. */
+	if (get_uint(req, "bulk_done_ms", (int64_t)(vrrp_now() / 1000),
+	    &r.bulk_done_ms) == -1)
+		return sync_refuse(d, "bulk_done_ms must be a CLOCK_MONOTONIC "
+		    "time in ms, not in the future (0: never)");
+	if (get_uint(req, "lease_ms", 3600000, &r.lease_ms) == -1 ||
+	    r.lease_ms == 0)
+		return sync_refuse(d, "lease_ms must be 1 to 3600000");
+	return vrrp_hold_report(d, &r);
+}
+
+json_object *
+vrrp_ctl_handle(struct vrrpd *d, json_object *req)
+{
 	json_object *cmd;
 	const char *s;
 
+	vrrp_hold_wake(d);
 	if (!json_object_object_get_ex(req, "cmd", &cmd) ||
 	    (s = json_object_get_string(cmd)) == NULL)
 		return ctl_reply_error("missing cmd");
@@ -152,8 +218,16 @@ ctl_handle(struct ctl_client *cl, json_object *req, void *arg)
 		return vrrp_ctl_status(d);
 	if (strcmp(s, "check_state") == 0)
 		return ctl_check_state(d, req);
+	if (strcmp(s, "sync_state") == 0)
+		return ctl_sync_state(d, req);
 	log_warnx("control: unknown command %.32s", s);
 	return ctl_reply_error("unknown command %.32s", s);
+}
+
+static json_object *
+ctl_handle(struct ctl_client *cl, json_object *req, void *arg)
+{
+	return vrrp_ctl_handle(arg, req);
 }
 
 int

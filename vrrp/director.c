@@ -174,6 +174,7 @@ dir_read(struct bufferevent *bev, void *arg)
 	uint8_t hb[CTL_HDR_LEN];
 	struct ctl_hdr h;
 
+	vrrp_hold_wake(dir->d);
 	while (evbuffer_get_length(in) >= CTL_HDR_LEN) {
 		evbuffer_copyout(in, hb, sizeof(hb));
 		if (ctl_hdr_decode(hb, sizeof(hb), &h) == -1 ||
@@ -211,6 +212,7 @@ dir_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct vrrp_dir *dir = arg;
 
+	vrrp_hold_wake(dir->d);
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		if (dir->fails == 0)
 			log_warnx("director: connection lost");
@@ -266,6 +268,7 @@ dir_tick(evutil_socket_t fd, short ev, void *arg)
 	struct vrrp_dir *dir = arg;
 	uint64_t tmo = (uint64_t)(dir->d->vc.director_timeout * 1e6);
 
+	vrrp_hold_wake(dir->d);
 	if (dir->inflight && vrrp_now() - dir->sent_at >= tmo) {
 		if (dir->fails == 0)	/* once per outage, not per tick */
 			log_warnx("director: no answer in %.2f s",

@@ -1,17 +1,26 @@
 /* The VRRP state machine: Initialize, Backup and Master of RFC 5798 6.4,
- * plus keepalived's Fault (tracking failed), preempt delay and sync-group
- * forcing. Pure: no clock, no sockets. */
+ * plus keepalived's Fault (tracking failed), preempt delay, sync-group
+ * forcing, the preemption hold for connection sync and the step-down
+ * after a freeze. Pure: no clock, no sockets. */
 #include "fsm.h"
 
 #include <string.h>
 
 static const char *const state_names[] = { "INIT", "BACKUP", "MASTER",
 	"FAULT" };
+static const char *const phold_end_names[] = { "none", "sync", "expired",
+	"master", "off" };
 
 const char *
 vrrp_state_name(enum vrrp_state s)
 {
 	return (unsigned)s < 4 ? state_names[s] : "?";
+}
+
+const char *
+vrrp_phold_end_name(enum vrrp_phold_end e)
+{
+	return (unsigned)e < 5 ? phold_end_names[e] : "?";
 }
 
 uint64_t
@@ -31,6 +40,37 @@ vrrp_fsm_down_interval(int version, int prio, uint32_t adv_int)
 	return 3ull * adv_int * VRRP_CS + vrrp_fsm_skew(version, prio, adv_int);
 }
 
+/* The hold becomes pending at start-up and whenever we leave MASTER: the
+ * peer that took over has connections our table may lack until syncd's
+ * next bulk dump. The owner (255) is master whatever happens. */
+static void
+phold_start(struct vrrp_fsm *f, uint64_t now)
+{
+	if (f->phold_max == 0 || f->base_prio == VRRP_PRIO_OWNER)
+		return;
+	f->phold = 1;
+	f->phold_since = now;
+	f->pholds++;
+}
+
+static void
+phold_stop(struct vrrp_fsm *f, uint64_t now, enum vrrp_phold_end why)
+{
+	if (!f->phold)
+		return;
+	f->phold = 0;
+	f->phold_end = why;
+	f->phold_ended_at = now;
+	if (f->ops && f->ops->phold_ended)
+		f->ops->phold_ended(f->arg, why);
+}
+
+uint64_t
+vrrp_fsm_phold_until(const struct vrrp_fsm *f)
+{
+	return f->phold ? f->phold_since + f->phold_max : 0;
+}
+
 static void
 fsm_set_state(struct vrrp_fsm *f, uint64_t now, enum vrrp_state to)
 {
@@ -38,6 +78,10 @@ fsm_set_state(struct vrrp_fsm *f, uint64_t now, enum vrrp_state to)
 
 	if (from == to)
 		return;
+	/* Leaving MASTER for BACKUP or FAULT (a fault returns through
+	 * BACKUP); INIT is the end. */
+	if (from == VRRP_MASTER && to != VRRP_INIT)
+		phold_start(f, now);
 	f->state = to;
 	f->changed_at = now;
 	f->transitions++;
@@ -71,11 +115,18 @@ vrrp_fsm_init(struct vrrp_fsm *f)
 	f->master_prio = 0;
 	f->changed_at = 0;
 	f->transitions = 0;
+	f->phold = 0;
+	f->phold_since = f->phold_ended_at = 0;
+	f->phold_end = VRRP_PHOLD_NONE;
+	f->pholds = 0;
 }
 
 static void
 become_master(struct vrrp_fsm *f, uint64_t now)
 {
+	/* Only through Master_Down_Interval (or the group): a hold never
+	 * delays a real failover, and ends with it. */
+	phold_stop(f, now, VRRP_PHOLD_MASTER);
 	f->down_at = 0;
 	f->preempt_at = 0;
 	f->master = f->self;
@@ -125,6 +176,7 @@ vrrp_fsm_start(struct vrrp_fsm *f, uint64_t now)
 	if (f->running)
 		return;
 	f->running = 1;
+	phold_start(f, now);
 	if (f->fault)
 		fsm_set_state(f, now, VRRP_FAULT);
 	else
@@ -137,6 +189,7 @@ vrrp_fsm_shutdown(struct vrrp_fsm *f, uint64_t now)
 	if (!f->running)
 		return;
 	f->running = 0;
+	f->phold = 0;
 	leave_master(f);
 	fsm_set_state(f, now, VRRP_INIT);
 }
@@ -144,6 +197,8 @@ vrrp_fsm_shutdown(struct vrrp_fsm *f, uint64_t now)
 void
 vrrp_fsm_timer(struct vrrp_fsm *f, uint64_t now)
 {
+	if (f->phold && now >= vrrp_fsm_phold_until(f))
+		phold_stop(f, now, VRRP_PHOLD_EXPIRED);
 	if (f->state == VRRP_MASTER && f->adver_at && now >= f->adver_at) {
 		fsm_send(f, f->prio);
 		f->adver_at = now + (uint64_t)f->adv_int * VRRP_CS;
@@ -160,11 +215,12 @@ vrrp_fsm_timer(struct vrrp_fsm *f, uint64_t now)
 	}
 }
 
-/* Backup: does this advert hold us back (RFC 5798 6.4.2)? */
+/* Backup: does this advert hold us back (RFC 5798 6.4.2)? A pending
+ * preemption hold counts as preempt off. */
 static int
 backup_accepts(struct vrrp_fsm *f, uint64_t now, int prio)
 {
-	if (!f->preempt || prio >= f->prio)
+	if (!f->preempt || prio >= f->prio || f->phold)
 		return 1;
 	if (f->preempt_delay == 0)
 		return 0;
@@ -293,12 +349,46 @@ vrrp_fsm_force(struct vrrp_fsm *f, uint64_t now, enum vrrp_state to)
 	}
 }
 
+void
+vrrp_fsm_step_down(struct vrrp_fsm *f, uint64_t now)
+{
+	if (!f->running || f->state != VRRP_MASTER)
+		return;
+	/* No advert, not even priority 0: the peer is master already and
+	 * anything we send now is stale. */
+	memset(&f->master, 0, sizeof(f->master));
+	f->master_prio = 0;
+	f->preempt_at = 0;
+	become_backup(f, now);
+}
+
+int
+vrrp_fsm_sync_done(struct vrrp_fsm *f, uint64_t now, uint64_t bulk_done)
+{
+	if (!f->phold || bulk_done <= f->phold_since)
+		return 0;
+	phold_stop(f, now, VRRP_PHOLD_SYNC);
+	return 1;
+}
+
+void
+vrrp_fsm_set_phold(struct vrrp_fsm *f, uint64_t now, uint64_t max)
+{
+	f->phold_max = max;
+	if (max == 0)
+		phold_stop(f, now, VRRP_PHOLD_OFF);
+}
+
 uint64_t
 vrrp_fsm_next(const struct vrrp_fsm *f)
 {
+	uint64_t n = 0, e = vrrp_fsm_phold_until(f);
+
 	if (f->state == VRRP_MASTER)
-		return f->adver_at;
-	if (f->state == VRRP_BACKUP)
-		return f->hold_until > f->down_at ? f->hold_until : f->down_at;
-	return 0;
+		n = f->adver_at;
+	else if (f->state == VRRP_BACKUP)
+		n = f->hold_until > f->down_at ? f->hold_until : f->down_at;
+	if (f->running && e && (n == 0 || e < n))
+		n = e;	/* to log the hold's end when it comes */
+	return n;
 }

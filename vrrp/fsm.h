@@ -11,6 +11,15 @@
 
 enum vrrp_state { VRRP_INIT, VRRP_BACKUP, VRRP_MASTER, VRRP_FAULT };
 
+/* Why the last preemption hold ended (none yet: VRRP_PHOLD_NONE). */
+enum vrrp_phold_end {
+	VRRP_PHOLD_NONE,
+	VRRP_PHOLD_SYNC,	/* tandem-syncd reported a newer bulk sync */
+	VRRP_PHOLD_EXPIRED,	/* preempt_hold passed without one */
+	VRRP_PHOLD_MASTER,	/* the master went silent: we took over */
+	VRRP_PHOLD_OFF,		/* the configuration turned it off */
+};
+
 #define VRRP_PRIO_OWNER	255
 #define VRRP_CS		10000u	/* microseconds in a centisecond */
 
@@ -22,6 +31,8 @@ struct vrrp_fsm_ops {
 		    enum vrrp_state to);
 	/* Sync groups: may this backup become master now? NULL: yes. */
 	int	(*may_take_over)(void *arg, uint64_t now);
+	/* A preemption hold ended (NULL: nothing to do). */
+	void	(*phold_ended)(void *arg, enum vrrp_phold_end why);
 };
 
 struct vrrp_fsm {
@@ -32,6 +43,7 @@ struct vrrp_fsm {
 	int		preempt;
 	uint64_t	preempt_delay;	/* us */
 	struct tnd_addr	self;		/* our primary address, tie-break */
+	uint64_t	phold_max;	/* us; 0: no preemption hold */
 	const struct vrrp_fsm_ops *ops;
 	void		*arg;
 	/* state */
@@ -48,6 +60,13 @@ struct vrrp_fsm {
 	int		master_prio;
 	uint64_t	changed_at;	/* time of the last transition */
 	uint64_t	transitions;
+	/* Preemption hold (connection sync): pending from start-up and from
+	 * every exit from MASTER until a newer bulk sync or phold_max. */
+	int		phold;		/* pending: do not preempt */
+	uint64_t	phold_since;
+	enum vrrp_phold_end phold_end;	/* why the last one ended */
+	uint64_t	phold_ended_at;
+	uint64_t	pholds;		/* how many times it became pending */
 };
 
 /* Initialise with the configuration already set in f (base_prio, adv_int,
@@ -65,6 +84,17 @@ void	vrrp_fsm_set_prio(struct vrrp_fsm *f, uint64_t now, int prio);
 void	vrrp_fsm_set_fault(struct vrrp_fsm *f, uint64_t now, int fault);
 /* Sync groups: follow another member into MASTER, BACKUP or FAULT. */
 void	vrrp_fsm_force(struct vrrp_fsm *f, uint64_t now, enum vrrp_state to);
+/* Freeze: our loop stood still longer than Master_Down_Interval, so the
+ * backup has taken over: go to BACKUP at once, without an advert. */
+void	vrrp_fsm_step_down(struct vrrp_fsm *f, uint64_t now);
+/* tandem-syncd's bulk sync completed at bulk_done (same clock): ends a
+ * pending hold that began before it. 1 when it ended one. */
+int	vrrp_fsm_sync_done(struct vrrp_fsm *f, uint64_t now, uint64_t bulk_done);
+/* A new preempt_hold (0: off, which ends a pending hold). */
+void	vrrp_fsm_set_phold(struct vrrp_fsm *f, uint64_t now, uint64_t max);
+/* When the pending hold runs out, or 0 when none is pending. */
+uint64_t vrrp_fsm_phold_until(const struct vrrp_fsm *f);
+const char *vrrp_phold_end_name(enum vrrp_phold_end e);	/* "sync" ... */
 /* The earliest pending timer, or 0 when none. */
 uint64_t vrrp_fsm_next(const struct vrrp_fsm *f);
 

@@ -40,6 +40,8 @@ garp_cb(evutil_socket_t fd, short ev, void *arg)
 	struct vrrp_inst *vi = arg;
 	struct timeval tv = { 1, 0 };
 
+	if (fd != -1)		/* a timer, not the call at takeover */
+		vrrp_hold_wake(vi->d);
 	if (vi->fsm.state != VRRP_MASTER)
 		return;
 	vrrp_net_send_garp(vi);
@@ -71,6 +73,7 @@ inst_transition(void *arg, enum vrrp_state from, enum vrrp_state to)
 	    to == VRRP_BACKUP && vi->fsm.master.af ?
 	    addr_str(&vi->fsm.master, buf, sizeof(buf)) : "");
 	if (to == VRRP_MASTER) {
+		vi->alive_at = vrrp_now();	/* freeze check (hold.c) */
 		vrrp_dir_own(vi->d->dir, vi);
 		vi->garp_left = vi->conf->garp_repeat;
 		if (vi->garp_left > 0 || vi->conf->garp_refresh > 0)
@@ -89,10 +92,28 @@ inst_may_take_over(void *arg, uint64_t now)
 	return vrrp_group_may_take_over(arg, now);
 }
 
+static void
+inst_phold_ended(void *arg, enum vrrp_phold_end why)
+{
+	struct vrrp_inst *vi = arg;
+	uint64_t held = (vrrp_now() - vi->fsm.phold_since) / 1000;
+
+	if (why == VRRP_PHOLD_EXPIRED)
+		log_warnx("%s: preemption hold expired without sync (%.1f s)",
+		    vi->conf->name, vi->d->vc.preempt_hold);
+	else
+		log_info("%s: preemption hold released after %llu ms (%s)",
+		    vi->conf->name, (unsigned long long)held,
+		    why == VRRP_PHOLD_SYNC ? "tandem-syncd's bulk sync is done" :
+		    why == VRRP_PHOLD_MASTER ? "the master went silent" :
+		    "turned off");
+}
+
 static const struct vrrp_fsm_ops inst_ops = {
 	.send_advert = inst_send,
 	.transition = inst_transition,
 	.may_take_over = inst_may_take_over,
+	.phold_ended = inst_phold_ended,
 };
 
 static void
@@ -100,6 +121,7 @@ timer_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct vrrp_inst *vi = arg;
 
+	vrrp_hold_wake(vi->d);
 	vrrp_fsm_timer(&vi->fsm, vrrp_now());
 	vrrp_inst_rearm(vi);
 }

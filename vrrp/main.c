@@ -22,6 +22,7 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 {
 	struct vrrpd *d = arg;
 
+	vrrp_hold_wake(d);
 	if (sig == SIGHUP) {
 		vrrp_reload(d);
 		return;
@@ -41,6 +42,7 @@ setup(struct vrrpd *d)
 	for (int i = 0; i < d->n_inst; i++)
 		if (vrrp_inst_init(d, &d->inst[i], i) == -1)
 			return -1;
+	vrrp_hold_conf(d);
 	if (vrrp_script_init(d) == -1 || vrrp_notify_open(d) == -1 ||
 	    vrrp_net_open(d) == -1 || vrrp_track_open(d) == -1 ||
 	    vrrp_ctl_open(d) == -1 || vrrp_dir_open(d) == NULL)

@@ -192,6 +192,7 @@ rx4_cb(evutil_socket_t fd, short ev, void *arg)
 	struct vrrpd *d = arg;
 	uint8_t buf[2048], cbuf[256];
 
+	vrrp_hold_wake(d);
 	for (int n = 0; n < RX_BATCH; n++) {
 		struct iovec iov = { buf, sizeof(buf) };
 		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
@@ -224,6 +225,7 @@ rx6_cb(evutil_socket_t fd, short ev, void *arg)
 	struct vrrpd *d = arg;
 	uint8_t buf[2048], cbuf[256];
 
+	vrrp_hold_wake(d);
 	for (int n = 0; n < RX_BATCH; n++) {
 		struct sockaddr_in6 from;
 		struct iovec iov = { buf, sizeof(buf) };

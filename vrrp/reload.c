@@ -1,7 +1,7 @@
 /* SIGHUP: read the config again and apply what can change in place
  * (priorities, intervals, preempt, VIPs, tracking weights, notify, auth
- * settings, the director's tracking), without touching any instance's
- * state. A change to the set of instances, their identity (interface,
+ * settings, the director's tracking, sync.follow and preempt_hold),
+ * without touching any instance's state. A change to the set of instances, their identity (interface,
  * VRID, family, version), the track scripts or the sync groups needs a
  * restart: the reload is then refused and the old config kept. */
 #include "vrrpd.h"
@@ -101,6 +101,7 @@ vrrp_reload(struct vrrpd *d)
 		conf_vrrp_free(&d->vc);
 		d->vc = nv;
 	}
+	vrrp_hold_conf(d);	/* sync.follow, sync.preempt_hold */
 	vrrp_inst_track_all(d);
 	for (int i = 0; i < d->n_inst; i++)
 		vrrp_inst_rearm(&d->inst[i]);

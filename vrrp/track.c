@@ -131,6 +131,7 @@ nl_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct vrrpd *d = arg;
 
+	vrrp_hold_wake(d);
 	if (netl_process(d->nl) < 0)
 		log_warnx("netlink: lost notifications");
 }
@@ -145,6 +146,7 @@ script_done(void *arg, int status, int timed_out)
 	struct vrrp_tscript *s = arg;
 	int good = !timed_out && status == 0, was = s->ok;
 
+	vrrp_hold_wake(s->d);
 	s->running = 0;
 	if (good) {
 		s->run_fail = 0;

@@ -40,6 +40,8 @@ struct vrrp_counters {
 	uint64_t	addr_mismatch;
 	uint64_t	garp_sent;
 	uint64_t	tx_noaddr;	/* adverts not sent: no source address */
+	uint64_t	freeze_stepdowns;	/* masters that found the loop
+						 * stalled past Master_Down */
 };
 
 /* A track script shared by instances. */
@@ -85,6 +87,17 @@ struct vrrp_inst {
 	int		 stopping;
 	int		 own_fault;	/* tracking, before the group's */
 	int		 track_prio;
+	int		 phold_cover;	/* sync.follow covers it (hold.c) */
+	uint64_t	 alive_at;	/* master: the loop last ran (us) */
+};
+
+/* The last sync_state report of tandem-syncd (control.c, hold.c). */
+struct vrrp_sync_report {
+	char		 follow[CONF_NAME_MAX];
+	int		 in_sync;
+	uint64_t	 bulk_done_ms;	/* CLOCK_MONOTONIC ms, 0 never */
+	uint64_t	 lease_ms;
+	uint64_t	 at_ms;		/* when it arrived (monotonic) */
 };
 
 struct vrrpd {
@@ -120,6 +133,10 @@ struct vrrpd {
 	int			 n_ext;
 	uid_t			 script_uid;
 	gid_t			 script_gid;
+	struct vrrp_sync_report	 sync_last;	/* sync_state (hold.c) */
+	uint64_t		 sync_reports, sync_refused;
+	uint64_t		 stalls;	/* loop stalls past a master's
+						 * Master_Down_Interval */
 };
 
 /* time.c-like helpers (inst.c) */
@@ -185,12 +202,32 @@ void	vrrp_dir_release(struct vrrp_dir *dir, const struct vrrp_inst *vi);
 /* Send what is queued now, blocking up to the timeout (shutdown). */
 void	vrrp_dir_flush(struct vrrp_dir *dir);
 
+/* hold.c: the preemption hold for connection sync, and the step-down of
+ * a master whose loop stood still (a freeze). */
+/* Which instances sync.follow covers, and preempt_hold, from d->vc. */
+void	vrrp_hold_conf(struct vrrpd *d);
+/* At the top of every callback, before anything is sent. */
+void	vrrp_hold_wake(struct vrrpd *d);
+/* Instances a name means: an instance, or every member of a sync group;
+ * -1 when it names neither, else how many went to idx (at most max). */
+int	vrrp_hold_lookup(const struct vrrpd *d, const char *name, int *idx,
+	    int max);
+/* A sync_state report: ends the holds it releases; the reply (an error
+ * reply, counted, for a name that is no instance or sync group). */
+json_object *vrrp_hold_report(struct vrrpd *d,
+	    const struct vrrp_sync_report *r);
+/* The hold of one instance, and the daemon's sync view, for status. */
+json_object *vrrp_hold_inst_json(const struct vrrp_inst *vi);
+json_object *vrrp_hold_json(const struct vrrpd *d);
+
 /* reload.c: SIGHUP; 0, or -1 with the old configuration kept */
 int	vrrp_reload(struct vrrpd *d);
 
 /* control.c */
 int	vrrp_ctl_open(struct vrrpd *d);
 json_object *vrrp_ctl_status(struct vrrpd *d);
+/* One request (the fuzz target calls it without a socket). */
+json_object *vrrp_ctl_handle(struct vrrpd *d, json_object *req);
 
 /* auth.c */
 int	vrrp_auth_load(struct vrrp_inst *vi);

@@ -119,6 +119,44 @@ test_errors(void **state)
 	    "t.conf:1: vrrp.instances[0].virtual_ipaddress: missing (required)\n");
 }
 
+static void
+test_sync_follow(void **state)
+{
+	struct conf_vrrp v;
+	struct tandem_conf c;
+	char *t;
+
+	/* DESIGN.md's sync section: follow the group, hold 30 s. */
+	assert_int_not_equal(asprintf(&t, "%ssync = { interface = \"eth2\"; "
+	    "follow = \"pair\"; };\n", design), -1);
+	assert_int_equal(conf_vrrp_load_string(t, "t.conf", &v, stderr), 0);
+	assert_string_equal(v.sync_follow, "pair");
+	assert_true(v.preempt_hold == 30.0);
+	conf_vrrp_free(&v);
+	free(t);
+	assert_int_not_equal(asprintf(&t, "%ssync = { follow = \"ext\"; "
+	    "preempt_hold = 2.5; };\n", design), -1);
+	assert_int_equal(conf_load_string(t, "t.conf", &c, stderr), 0);
+	conf_free(&c);
+	assert_int_equal(conf_vrrp_load_string(t, "t.conf", &v, stderr), 0);
+	assert_string_equal(v.sync_follow, "ext");
+	assert_true(v.preempt_hold == 2.5);
+	conf_vrrp_free(&v);
+	free(t);
+	/* No sync section: nothing followed. */
+	assert_int_equal(conf_vrrp_load_string(design, "t.conf", &v, NULL), 0);
+	assert_string_equal(v.sync_follow, "");
+	conf_vrrp_free(&v);
+	assert_int_not_equal(asprintf(&t, "%ssync = { follow = \"nope\"; "
+	    "preempt_hold = -1; };\n", design), -1);
+	expect_errors(t, "t.conf:10: sync.preempt_hold: -1 is out of range "
+	    "0..3600\n"
+	    "t.conf:10: sync.follow: \"nope\" is neither a vrrp instance nor "
+	    "a sync group\n");
+	assert_int_equal(conf_load_string(t, "t.conf", &c, NULL), -1);
+	free(t);
+}
+
 int
 main(void)
 {
@@ -126,6 +164,7 @@ main(void)
 		cmocka_unit_test(test_design_example),
 		cmocka_unit_test(test_defaults_and_more),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_sync_follow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* The VRRP state machine driven by a simulated clock: timers, preemption,
- * priority 0 hand-over, the owner, faults, tie-breaks and sync-group
- * holds, with RFC 5798's Master_Down_Interval and Skew_Time. */
+ * priority 0 hand-over, the owner, faults, tie-breaks, sync-group holds,
+ * the preemption hold for connection sync and the step-down after a
+ * freeze, with RFC 5798's Master_Down_Interval and Skew_Time. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -47,7 +48,17 @@ rec_may(void *arg, uint64_t now)
 	return ((struct rec *)arg)->allow;
 }
 
-static const struct vrrp_fsm_ops ops = { rec_send, rec_trans, rec_may };
+static void
+rec_phold(void *arg, enum vrrp_phold_end why)
+{
+	struct rec *r = arg;
+
+	snprintf(r->log + strlen(r->log), sizeof(r->log) - strlen(r->log),
+	    "hold-%s ", vrrp_phold_end_name(why));
+}
+
+static const struct vrrp_fsm_ops ops = { rec_send, rec_trans, rec_may,
+	rec_phold };
 
 static void
 setup_fsm(struct vrrp_fsm *f, struct rec *r, int version, int prio,
@@ -358,6 +369,222 @@ test_v2_timers(void **state)
 	assert_int_equal(vrrp_fsm_next(&f), SEC + 3 * SEC + 609375);
 }
 
+/* A lower-priority master advertising every second from `from` until
+ * `to` (or until we are master); returns the time of its last advert. */
+static uint64_t
+lower_master(struct vrrp_fsm *f, uint64_t from, uint64_t to)
+{
+	struct tnd_addr peer;
+	uint64_t t, last = 0;
+
+	addr_parse("10.0.0.2", &peer);
+	for (t = from; t <= to && f->state != VRRP_MASTER; t += SEC) {
+		run_until(f, t);
+		if (f->state == VRRP_BACKUP) {
+			vrrp_fsm_advert(f, t, 100, 100, &peer);
+			last = t;
+		}
+	}
+	return last;
+}
+
+static void
+setup_held(struct vrrp_fsm *f, struct rec *r, uint64_t max)
+{
+	setup_fsm(f, r, 3, 150, 100, 1);
+	f->phold_max = max;
+}
+
+static void
+test_phold_start(void **state)
+{
+	struct vrrp_fsm f;
+	struct rec r;
+
+	/* Pending from start-up: a lower master is accepted as if preempt
+	 * were off, for as long as it advertises. */
+	setup_held(&f, &r, 30 * SEC);
+	vrrp_fsm_start(&f, SEC);
+	assert_true(f.phold);
+	assert_int_equal(f.phold_since, SEC);
+	assert_int_equal(vrrp_fsm_phold_until(&f), 31 * SEC);
+	lower_master(&f, 2 * SEC, 20 * SEC);
+	assert_int_equal(f.state, VRRP_BACKUP);
+	assert_int_equal(f.master_prio, 100);
+	assert_string_equal(r.log, "BACKUP ");
+	/* Without a hold the same backup preempts. */
+	setup_held(&f, &r, 0);
+	vrrp_fsm_start(&f, SEC);
+	assert_false(f.phold);
+	lower_master(&f, 2 * SEC, 20 * SEC);
+	assert_int_equal(f.state, VRRP_MASTER);
+}
+
+static void
+test_phold_master_down(void **state)
+{
+	struct vrrp_fsm f;
+	struct rec r;
+	uint64_t last, mdi = vrrp_fsm_down_interval(3, 150, 100);
+
+	/* A silent master is a failover, not a preemption: at once. */
+	setup_held(&f, &r, 30 * SEC);
+	vrrp_fsm_start(&f, 0);
+	last = lower_master(&f, SEC, 5 * SEC);
+	run_until(&f, last + mdi - 1);
+	assert_int_equal(f.state, VRRP_BACKUP);
+	run_until(&f, last + mdi);
+	assert_int_equal(f.state, VRRP_MASTER);
+	assert_false(f.phold);
+	assert_int_equal(f.phold_end, VRRP_PHOLD_MASTER);
+	assert_string_equal(r.log, "BACKUP hold-master adv150 MASTER ");
+	/* Never heard a master at all: the same, after one interval. */
+	setup_held(&f, &r, 30 * SEC);
+	vrrp_fsm_start(&f, 0);
+	run_until(&f, mdi);
+	assert_int_equal(f.state, VRRP_MASTER);
+}
+
+static void
+test_phold_sync(void **state)
+{
+	struct vrrp_fsm f;
+	struct rec r;
+	uint64_t mdi = vrrp_fsm_down_interval(3, 150, 100);
+
+	setup_held(&f, &r, 30 * SEC);
+	vrrp_fsm_start(&f, 2 * SEC);
+	lower_master(&f, 3 * SEC, 5 * SEC);
+	/* A bulk sync from before the hold (or at its very start) is old. */
+	assert_false(vrrp_fsm_sync_done(&f, 5 * SEC, SEC));
+	assert_false(vrrp_fsm_sync_done(&f, 5 * SEC, 2 * SEC));
+	assert_true(f.phold);
+	lower_master(&f, 6 * SEC, 10 * SEC);
+	assert_int_equal(f.state, VRRP_BACKUP);
+	/* A newer one releases it; then normal preemption. */
+	assert_true(vrrp_fsm_sync_done(&f, 10 * SEC + 1, 2 * SEC + 1));
+	assert_false(f.phold);
+	assert_int_equal(f.phold_end, VRRP_PHOLD_SYNC);
+	assert_int_equal(f.phold_ended_at, 10 * SEC + 1);
+	lower_master(&f, 11 * SEC, 30 * SEC);
+	assert_int_equal(f.state, VRRP_MASTER);
+	/* Its adverts are ignored from then on: master one interval
+	 * after the last one accepted. */
+	assert_int_equal(f.changed_at, 10 * SEC + mdi);
+	assert_string_equal(r.log, "BACKUP hold-sync adv150 MASTER ");
+	/* Nothing pending: a report does nothing. */
+	assert_false(vrrp_fsm_sync_done(&f, 31 * SEC, 31 * SEC));
+}
+
+static void
+test_phold_expiry(void **state)
+{
+	struct vrrp_fsm f;
+	struct rec r;
+	uint64_t mdi = vrrp_fsm_down_interval(3, 150, 100);
+
+	setup_held(&f, &r, 5 * SEC + 500 * MS);
+	vrrp_fsm_start(&f, 0);
+	/* The timer wakes at the end of the hold. */
+	lower_master(&f, SEC, 5 * SEC);
+	assert_int_equal(vrrp_fsm_next(&f), 5 * SEC + 500 * MS);
+	run_until(&f, 5 * SEC + 500 * MS);
+	assert_false(f.phold);
+	assert_int_equal(f.phold_end, VRRP_PHOLD_EXPIRED);
+	assert_int_equal(f.state, VRRP_BACKUP);
+	lower_master(&f, 6 * SEC, 30 * SEC);
+	assert_int_equal(f.state, VRRP_MASTER);
+	assert_int_equal(f.changed_at, 5 * SEC + mdi);
+	assert_string_equal(r.log, "BACKUP hold-expired adv150 MASTER ");
+}
+
+static void
+test_phold_preempt_delay(void **state)
+{
+	struct vrrp_fsm f;
+	struct rec r;
+
+	/* preempt_delay still applies after the hold: here it counts from
+	 * start-up (keepalived's rule) and ends after the hold. */
+	setup_held(&f, &r, 4 * SEC);
+	f.preempt_delay = 10 * SEC;
+	vrrp_fsm_start(&f, 0);
+	lower_master(&f, SEC, 30 * SEC);
+	assert_int_equal(f.state, VRRP_MASTER);
+	assert_true(f.changed_at >= 10 * SEC);
+	assert_int_equal(f.phold_end, VRRP_PHOLD_EXPIRED);
+}
+
+static void
+test_phold_leave_master(void **state)
+{
+	struct vrrp_fsm f;
+	struct rec r;
+	struct tnd_addr higher;
+	uint64_t mdi = vrrp_fsm_down_interval(3, 150, 100);
+
+	addr_parse("10.0.0.9", &higher);
+	setup_held(&f, &r, 30 * SEC);
+	vrrp_fsm_start(&f, 0);
+	run_until(&f, mdi);
+	assert_int_equal(f.state, VRRP_MASTER);
+	/* Losing mastership (a higher master) starts a new hold. */
+	vrrp_fsm_advert(&f, 2 * SEC, 200, 100, &higher);
+	assert_int_equal(f.state, VRRP_BACKUP);
+	assert_true(f.phold);
+	assert_int_equal(f.phold_since, 2 * SEC);
+	assert_int_equal(f.pholds, 2);
+	/* So does a fault; FAULT -> BACKUP keeps it. */
+	vrrp_fsm_force(&f, 3 * SEC, VRRP_MASTER);
+	assert_false(f.phold);
+	vrrp_fsm_set_fault(&f, 4 * SEC, 1);
+	assert_true(f.phold);
+	vrrp_fsm_set_fault(&f, 5 * SEC, 0);
+	assert_int_equal(f.state, VRRP_BACKUP);
+	assert_true(f.phold);
+	assert_int_equal(f.phold_since, 4 * SEC);
+	/* Turning it off ends it. */
+	vrrp_fsm_set_phold(&f, 6 * SEC, 0);
+	assert_false(f.phold);
+	assert_int_equal(f.phold_end, VRRP_PHOLD_OFF);
+}
+
+static void
+test_step_down(void **state)
+{
+	struct vrrp_fsm f;
+	struct rec r;
+	uint64_t mdi = vrrp_fsm_down_interval(3, 150, 100);
+
+	setup_held(&f, &r, 30 * SEC);
+	vrrp_fsm_start(&f, 0);
+	run_until(&f, mdi);
+	assert_int_equal(f.state, VRRP_MASTER);
+	r.log[0] = '\0';
+	/* After a freeze: BACKUP at once, nothing sent, hold pending. */
+	vrrp_fsm_step_down(&f, 10 * SEC);
+	assert_string_equal(r.log, "BACKUP ");
+	assert_int_equal(f.state, VRRP_BACKUP);
+	assert_int_equal(f.adver_at, 0);
+	assert_true(f.phold);
+	assert_int_equal(f.phold_since, 10 * SEC);
+	assert_int_equal(f.master.af, 0);
+	/* The new master (lower) is accepted while the hold is pending. */
+	lower_master(&f, 11 * SEC, 20 * SEC);
+	assert_int_equal(f.state, VRRP_BACKUP);
+	assert_string_equal(r.log, "BACKUP ");
+	/* Only a master steps down. */
+	vrrp_fsm_step_down(&f, 21 * SEC);
+	assert_int_equal(f.transitions, 3);
+	/* The owner never holds. */
+	setup_held(&f, &r, 30 * SEC);
+	f.base_prio = 255;
+	vrrp_fsm_init(&f);
+	vrrp_fsm_start(&f, 0);
+	assert_false(f.phold);
+	assert_int_equal(f.state, VRRP_MASTER);
+}
+
 int
 main(void)
 {
@@ -375,6 +602,13 @@ main(void)
 		cmocka_unit_test(test_prio_change),
 		cmocka_unit_test(test_sync_hold),
 		cmocka_unit_test(test_v2_timers),
+		cmocka_unit_test(test_phold_start),
+		cmocka_unit_test(test_phold_master_down),
+		cmocka_unit_test(test_phold_sync),
+		cmocka_unit_test(test_phold_expiry),
+		cmocka_unit_test(test_phold_preempt_delay),
+		cmocka_unit_test(test_phold_leave_master),
+		cmocka_unit_test(test_step_down),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
