@@ -35,6 +35,7 @@
 #define SC_SHORT_LEN    16
 #define SC_UDP_MAGIC    0x54445343u /* "TDSC" */
 #define SC_EVENTS       512
+#define SC_TICK_BATCH   256         /* streams ticked between two epoll_wait */
 
 enum sc_kind { SC_STREAM = 1, SC_SHORT };
 enum sc_state { ST_IDLE, ST_CONNECTING, ST_OPEN, ST_CLOSING, ST_DONE, ST_FAILED };
@@ -79,7 +80,8 @@ struct sc {
 	struct sc_short *sh;
 	long nsh, nstarted;
 	int64_t t0, run_end, drain_end, hard_end, t_stop;
-	int64_t next_tick, next_short, next_house;
+	int64_t tick_base, next_short, next_house;
+	long cursor;            /* the next stream to tick */
 	uint64_t opened, open_failed, resets, timeouts, peer_closed, errors;
 	uint64_t mismatches, bytes_sent, bytes_verified, completed;
 	long long first_mm_stream, first_mm_off;
@@ -224,7 +226,7 @@ static int sc_setup(struct sc *sc)
 	if (sc_parse_target(sc) < 0) {
 		fprintf(stderr, "streamcheck: bad -c '%s' (want ADDR:PORT or "
 		    "[ADDR]:PORT)\n", sc->o.target);
-		return -1;
+		usage();
 	}
 	/* A short connection lives SC_SHORT_US at most: that many in flight. */
 	sc->nsh = sc->o.new_rate > 0 ?
@@ -251,7 +253,7 @@ static int sc_setup(struct sc *sc)
 	sc->t0 = now_us();
 	sc->run_end = sc->t0 + (int64_t)sc->o.secs * 1000000;
 	sc->hard_end = sc->run_end + (int64_t)SC_HARD_EXTRA_S * 1000000;
-	sc->next_tick = sc->t0 + sc->o.tick_ms * 1000;
+	sc->tick_base = sc->t0 + sc->o.tick_ms * 1000;
 	sc->next_short = sc->t0;
 	sc->next_house = sc->t0;
 	return 0;
@@ -613,23 +615,43 @@ static void sc_short_event(struct sc *sc, struct sc_short *h, int64_t now)
 
 /* --- the loop ------------------------------------------------------------- */
 
-static void sc_tick(struct sc *sc, int64_t now)
+static void sc_tick_one(struct sc *sc, struct sc_stream *s, int64_t now)
 {
-	long i;
+	if (s->state != ST_OPEN)
+		return;
+	if (sc->o.udp) {
+		sc_udp_send(sc, s, now);
+		return;
+	}
+	if (s->target - s->sent + (uint64_t)sc->o.rate_bytes <= SC_BACKLOG_MAX)
+		s->target += (uint64_t)sc->o.rate_bytes;
+	sc_stream_send(sc, s, now);
+	sc_rearm(sc, s);
+}
 
-	for (i = 0; i < sc->o.streams; i++) {
-		struct sc_stream *s = &sc->st[i];
+/* When the next stream's turn comes: stream k sends k/N of the way
+ * through each tick, so the load is even and no echo waits in our own
+ * queue behind a burst of sends (which would show as a stall). */
+static int64_t sc_slot(const struct sc *sc)
+{
+	return sc->tick_base + sc->o.tick_ms * 1000 * sc->cursor / sc->o.streams;
+}
 
-		if (s->state != ST_OPEN)
+/* Ticks the streams whose turn has come, at most SC_TICK_BATCH at a time
+ * so that echoes are read in between. */
+static void sc_ticks(struct sc *sc, int64_t now)
+{
+	int64_t tick = sc->o.tick_ms * 1000;
+	int k;
+
+	for (k = 0; k < SC_TICK_BATCH && now >= sc_slot(sc); k++) {
+		sc_tick_one(sc, &sc->st[sc->cursor], now);
+		if (++sc->cursor < sc->o.streams)
 			continue;
-		if (sc->o.udp) {
-			sc_udp_send(sc, s, now);
-			continue;
-		}
-		if (s->target - s->sent + (uint64_t)sc->o.rate_bytes <= SC_BACKLOG_MAX)
-			s->target += (uint64_t)sc->o.rate_bytes;
-		sc_stream_send(sc, s, now);
-		sc_rearm(sc, s);
+		sc->cursor = 0;
+		sc->tick_base += tick;
+		if (sc->tick_base + tick < now)  /* fell behind: skip, no burst */
+			sc->tick_base = now;
 	}
 }
 
@@ -693,12 +715,8 @@ static void sc_timers(struct sc *sc, int64_t now)
 	while (sc->phase == PH_RUN && sc->nstarted < sc->o.streams &&
 	    now >= sc->t0 + sc->o.ramp_ms * 1000 * sc->nstarted / sc->o.streams)
 		sc_stream_start(sc, &sc->st[sc->nstarted++], now);
-	if (sc->phase == PH_RUN && now >= sc->next_tick) {
-		sc_tick(sc, now);
-		sc->next_tick += sc->o.tick_ms * 1000;
-		if (sc->next_tick < now)    /* fell behind: no burst of ticks */
-			sc->next_tick = now + sc->o.tick_ms * 1000;
-	}
+	if (sc->phase == PH_RUN)
+		sc_ticks(sc, now);
 	while (sc->phase == PH_RUN && sc->nsh > 0 && now >= sc->next_short) {
 		sc_short_start(sc, now);
 		sc->next_short += 1000000 / sc->o.new_rate;
@@ -714,8 +732,8 @@ static int sc_wait_ms(const struct sc *sc, int64_t now)
 	int64_t due = sc->next_house;
 
 	if (sc->phase == PH_RUN) {
-		if (sc->next_tick < due)
-			due = sc->next_tick;
+		if (sc_slot(sc) < due)
+			due = sc_slot(sc);
 		if (sc->nsh > 0 && sc->next_short < due)
 			due = sc->next_short;
 		if (sc->nstarted < sc->o.streams)
