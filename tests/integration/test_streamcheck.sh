@@ -115,7 +115,8 @@ lab_stop "$ECHO_PID"
 echo_start 7001 echo-kill
 sc_bg kill -c "$SRV:7001" -n 50 -d 4 --ramp 200
 sleep 1.5
-lab_stop "$ECHO_PID" KILL
+# (bash's "Killed" job notice goes to /dev/null, not the TAP output)
+lab_stop "$ECHO_PID" KILL 2>/dev/null
 sc_wait
 J="$LAB_TMP/kill.json"
 broken=$(($(jget "$J" resets) + $(jget "$J" peer_closed)))
@@ -164,6 +165,27 @@ tap_is "$(jget "$J" mismatches)@$(jget "$J" first_mismatch_offset)" 20@5000 \
 sent=$(jget "$J" bytes_sent)
 tap_is "$(jget "$J" bytes_verified)" "$((${sent:-0} - 20))" \
 	"corrupting server: every other byte verified"
+lab_stop "$ECHO_PID"
+
+# --- tcpecho's connection cap -----------------------------------------------------
+# With -n 5, 5 of 10 streams are served; the rest wait in the listen queue
+# (connected, not echoed) until the first 5 close at the end, then drain.
+echo_start 7007 echo-cap -l "$SRV" -n 5
+sc_bg cap -c "$SRV:7007" -n 10 -d 2 --ramp 100
+sleep 1.2
+kill -USR1 "$ECHO_PID"
+wait_for "grep -q accepted '$LAB_TMP/echo-cap.log'" 3
+tap_like "$(grep accepted "$LAB_TMP/echo-cap.log" | head -1)" "^tcpecho: accepted 5 open 5 " \
+	"tcpecho -n 5: 5 connections served at once, the others wait"
+sc_wait
+J="$LAB_TMP/cap.json"
+stall=$(jget "$J" max_stall_ms)
+if [ "$SC_RC" -eq 0 ] && [ "$(jget "$J" completed)" = 10 ] && [ "${stall:-0}" -ge 1000 ]; then
+	tap_ok "tcpecho -n 5: all 10 streams verified, the waiting ones stalled $stall ms"
+else
+	tap_fail "tcpecho -n 5: waiting streams served after the first close" \
+		"exit $SC_RC" "$(diag cap)"
+fi
 lab_stop "$ECHO_PID"
 
 # --- IPv6 and the stop file ---------------------------------------------------
