@@ -113,8 +113,11 @@ lab_stop "$ECHO_PID"
 
 # --- (a) the server killed mid-run ------------------------------------------
 echo_start 7001 echo-kill
-sc_bg kill -c "$SRV:7001" -n 50 -d 4 --ramp 200
-sleep 1.5
+sc_bg kill -c "$SRV:7001" -n 50 -d 4 --ramp 200 --ready-file "$LAB_TMP/kill.ready"
+wait_for "[ -s '$LAB_TMP/kill.ready' ]" 5
+tap_is "$(cat "$LAB_TMP/kill.ready" 2>/dev/null)" "opened 50 open_failed 0" \
+	"--ready-file: written once the 50 streams are open"
+sleep 0.5
 # (bash's "Killed" job notice goes to /dev/null, not the TAP output)
 lab_stop "$ECHO_PID" KILL 2>/dev/null
 sc_wait
@@ -129,8 +132,9 @@ fi
 
 # --- (b) the path dropped for 1.5 s: a stall, then TCP recovers --------------
 echo_start 7002 echo-drop
-sc_bg drop -c "$SRV:7002" -n 50 -d 5 --ramp 200
-sleep 1.5
+sc_bg drop -c "$SRV:7002" -n 50 -d 5 --ramp 200 --ready-file "$LAB_TMP/drop.ready"
+wait_for "[ -s '$LAB_TMP/drop.ready' ]" 5
+sleep 1
 lab_exec server nft -f - <<-EOF || tap_fail "nft rule in server"
 	table inet sccut {
 		chain in { type filter hook input priority 0; tcp dport 7002 drop; }

@@ -66,7 +66,7 @@ struct sc_short {
 };
 
 struct sc_opts {
-	const char *target, *stop_file;
+	const char *target, *stop_file, *ready_file;
 	long streams, rate_bytes, tick_ms, secs, ramp_ms, new_rate, drain_s;
 	int json, udp;
 };
@@ -75,7 +75,7 @@ struct sc {
 	struct sc_opts o;
 	struct sockaddr_storage to;
 	socklen_t tolen;
-	int ep, phase, hard_expired;
+	int ep, phase, hard_expired, ready;
 	struct sc_stream *st;
 	struct sc_short *sh;
 	long nsh, nstarted;
@@ -95,7 +95,7 @@ static void usage(void)
 	fprintf(stderr,
 	    "usage: streamcheck -c VIP:PORT -n STREAMS [-u] [-r BYTES_PER_TICK] [-i TICK_MS]\n"
 	    "                   [-d SECONDS] [--ramp MS] [--stop-file PATH] [--json]\n"
-	    "                   [--new-conns RATE] [--drain SECONDS]\n"
+	    "                   [--ready-file PATH] [--new-conns RATE] [--drain SECONDS]\n"
 	    "  -c VIP:PORT       server (IPv6 as [ADDR]:PORT): tcpecho, or udpecho with -u\n"
 	    "  -n STREAMS        long-lived TCP streams (UDP flows with -u), 1..10000\n"
 	    "  -u                UDP flows of numbered datagrams instead of TCP streams\n"
@@ -105,6 +105,8 @@ static void usage(void)
 	    "  -d SECONDS        run time (default 10, 1..86400)\n"
 	    "  --ramp MS         spread the stream openings over this long (default 1000)\n"
 	    "  --stop-file PATH  stop sending as soon as PATH exists\n"
+	    "  --ready-file PATH written (\"opened N open_failed N\") once every stream\n"
+	    "                    is open or has failed to open\n"
 	    "  --json            one JSON object with every counter on stdout\n"
 	    "  --new-conns RATE  also open RATE short connections per second (1..1000)\n"
 	    "  --drain SECONDS   wait this long for outstanding echoes at the end (default 10)\n"
@@ -672,11 +674,28 @@ static void sc_stop_sending(struct sc *sc, int64_t now)
 		sc_stream_finish(sc, &sc->st[i]);
 }
 
+/* Tells a test script that opening is over (every stream open or failed),
+ * so that it can break things now: "opened N open_failed N". */
+static void sc_write_ready(struct sc *sc)
+{
+	FILE *f = fopen(sc->o.ready_file, "w");
+
+	sc->ready = 1;
+	if (f == NULL) {
+		fprintf(stderr, "streamcheck: %s: %s\n", sc->o.ready_file,
+		    strerror(errno));
+		return;
+	}
+	fprintf(f, "opened %llu open_failed %llu\n",
+	    (unsigned long long)sc->opened, (unsigned long long)sc->open_failed);
+	fclose(f);
+}
+
 /* Every SC_HOUSEKEEP_US: connect and short-connection timeouts, the stop
- * file, and whether the drain is over. */
+ * and ready files, and whether the drain is over. */
 static void sc_housekeep(struct sc *sc, int64_t now)
 {
-	long i, busy = 0;
+	long i, busy = 0, opening = 0;
 
 	for (i = 0; i < sc->o.streams; i++) {
 		struct sc_stream *s = &sc->st[i];
@@ -687,6 +706,7 @@ static void sc_housekeep(struct sc *sc, int64_t now)
 			sc->open_failed++;
 			sc_close(s, ST_FAILED);
 		}
+		opening += s->state == ST_IDLE || s->state == ST_CONNECTING;
 		if (sc->o.udp)
 			busy += s->state == ST_OPEN && s->recvd < s->sent;
 		else
@@ -699,6 +719,8 @@ static void sc_housekeep(struct sc *sc, int64_t now)
 				sc_short_end(sc, &sc->sh[i], 0, now);
 		}
 	}
+	if (sc->o.ready_file != NULL && !sc->ready && opening == 0)
+		sc_write_ready(sc);
 	if (sc->phase == PH_RUN && (now >= sc->run_end ||
 	    (sc->o.stop_file != NULL && access(sc->o.stop_file, F_OK) == 0)))
 		sc_stop_sending(sc, now);
@@ -955,6 +977,7 @@ static void sc_parse_args(struct sc_opts *o, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "ramp", required_argument, NULL, 'R' },
 		{ "stop-file", required_argument, NULL, 'S' },
+		{ "ready-file", required_argument, NULL, 'Y' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "new-conns", required_argument, NULL, 'N' },
 		{ "drain", required_argument, NULL, 'D' },
@@ -978,6 +1001,7 @@ static void sc_parse_args(struct sc_opts *o, int argc, char **argv)
 		case 'd': o->secs = sc_num(optarg, 1, 86400); break;
 		case 'R': o->ramp_ms = sc_num(optarg, 0, 600000); break;
 		case 'S': o->stop_file = optarg; break;
+		case 'Y': o->ready_file = optarg; break;
 		case 'J': o->json = 1; break;
 		case 'N': o->new_rate = sc_num(optarg, 1, 1000); break;
 		case 'D': o->drain_s = sc_num(optarg, 1, 600); break;
