@@ -85,6 +85,11 @@ tools: $(TOOLS)
 $(B)/tools/syncsend: tests/tools/syncsend.c $(B)/libsync.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Isync -o $@ $^ $(LDLIBS)
+# streamcheck is the one tool in several files (tests/tools/streamcheck/).
+SC_SRC := $(wildcard tests/tools/streamcheck/*.c)
+$(B)/tools/streamcheck: tests/tools/streamcheck.c $(SC_SRC) tests/tools/streamcheck/sc.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/tools/streamcheck -o $@ tests/tools/streamcheck.c $(SC_SRC)
 $(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lpthread
@@ -132,9 +137,9 @@ lint:
 	clang-tidy --quiet -warnings-as-errors='*' -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
 	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c $(SYNC_SRC) sync/main.c $(SNMP_SRC) snmp/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	  --suppress=missingIncludeSystem --inline-suppr -Ilib -Isync tests/tools
+	  --suppress=missingIncludeSystem --inline-suppr -Ilib -Isync -Itests/tools/streamcheck tests/tools
 	clang-tidy --quiet -warnings-as-errors='*' -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
-	  $(wildcard tests/tools/*.c) -- -std=gnu11 -D_GNU_SOURCE -Ilib -Isync $(PKG_CFLAGS)
+	  $(wildcard tests/tools/*.c) $(SC_SRC) -- -std=gnu11 -D_GNU_SOURCE -Ilib -Isync -Itests/tools/streamcheck $(PKG_CFLAGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
