@@ -13,17 +13,6 @@
 
 #include <event2/event.h>
 
-void
-snmpd_update(struct snmpd *d, enum snmp_src src, json_object *reply)
-{
-	struct snmp_event ev[SNMP_MAX_EVENTS];
-	int n = snmp_model_set(&d->m, src, reply, ev, SNMP_MAX_EVENTS);
-
-	snmp_agent_refresh(d->agent);
-	for (int i = 0; i < n; i++)
-		snmp_agent_notify(d->agent, &ev[i]);
-}
-
 static void
 on_signal(evutil_socket_t sig, short ev, void *arg)
 {

@@ -252,3 +252,16 @@ snmp_rs_check(const struct snmp_model *m, json_object *svc, json_object *dest)
 	(void)dest;
 	return 0;
 }
+
+/* A new reply (or none): into the model, the agent's tree rebuilt, and
+ * the notifications it brings sent. */
+void
+snmpd_update(struct snmpd *d, enum snmp_src src, json_object *reply)
+{
+	struct snmp_event ev[SNMP_MAX_EVENTS];
+	int n = snmp_model_set(&d->m, src, reply, ev, SNMP_MAX_EVENTS);
+
+	snmp_agent_refresh(d->agent);
+	for (int i = 0; i < n; i++)
+		snmp_agent_notify(d->agent, &ev[i]);
+}

@@ -65,40 +65,55 @@ req_fail(struct poll_req *r, const char *why)
 	snmpd_update(r->p->d, r->src, NULL);
 }
 
+int
+snmp_poll_decode(const uint8_t *buf, size_t len, json_object **reply)
+{
+	struct ctl_hdr h;
+	json_tokener *tok;
+	json_object *o;
+
+	*reply = NULL;
+	if (len < CTL_HDR_LEN)
+		return 0;
+	if (ctl_hdr_decode(buf, CTL_HDR_LEN, &h) == -1 ||
+	    h.type != CTL_REPLY || h.len > POLL_MAX_REPLY)
+		return -1;
+	if (len - CTL_HDR_LEN < (size_t)h.len)
+		return 0;
+	if ((tok = json_tokener_new()) == NULL)
+		return -1;
+	o = json_tokener_parse_ex(tok, (const char *)buf + CTL_HDR_LEN,
+	    (int)h.len);
+	/* Exactly one object, nothing after it. */
+	if (o == NULL || json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != (size_t)h.len ||
+	    !json_object_is_type(o, json_type_object) ||
+	    !snmp_jbool(o, "ok")) {
+		json_object_put(o);
+		json_tokener_free(tok);
+		return -1;
+	}
+	json_tokener_free(tok);
+	*reply = o;
+	return (int)(CTL_HDR_LEN + h.len);
+}
+
 /* Whole frames only: the header, then the body once all of it is here. */
 static void
 on_read(struct bufferevent *bev, void *arg)
 {
 	struct poll_req *r = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	uint8_t hdr[CTL_HDR_LEN];
-	struct ctl_hdr h;
+	size_t len = evbuffer_get_length(in);
 	json_object *reply;
-	char *body;
+	int rc;
 
-	if (evbuffer_get_length(in) < CTL_HDR_LEN)
+	rc = snmp_poll_decode(evbuffer_pullup(in, (ev_ssize_t)len), len,
+	    &reply);
+	if (rc == 0)
 		return;
-	evbuffer_copyout(in, hdr, sizeof(hdr));
-	if (ctl_hdr_decode(hdr, sizeof(hdr), &h) == -1 ||
-	    h.type != CTL_REPLY || h.len > POLL_MAX_REPLY) {
-		req_fail(r, "malformed reply");
-		return;
-	}
-	if (evbuffer_get_length(in) < CTL_HDR_LEN + (size_t)h.len)
-		return;
-	evbuffer_drain(in, CTL_HDR_LEN);
-	if ((body = malloc((size_t)h.len + 1)) == NULL) {
-		req_fail(r, "out of memory");
-		return;
-	}
-	evbuffer_remove(in, body, h.len);
-	body[h.len] = '\0';
-	reply = json_tokener_parse(body);
-	free(body);
-	if (reply == NULL || !json_object_is_type(reply, json_type_object) ||
-	    !snmp_jbool(reply, "ok")) {
-		json_object_put(reply);
-		req_fail(r, "refused or unparsable reply");
+	if (rc < 0) {
+		req_fail(r, "malformed or refused reply");
 		return;
 	}
 	req_close(r);
