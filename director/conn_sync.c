@@ -329,6 +329,22 @@ on_timer(evutil_socket_t fd, short ev, void *arg)
 	free(b);
 }
 
+/* Nobody to feed: let the queued connections go. */
+static void
+drop_queues(struct director *d)
+{
+	for (int i = 0; i < d->n_workers; i++) {
+		struct csync_queue *q = &d->workers[i].syncq;
+		pthread_mutex_lock(&q->lock);
+		for (uint32_t k = 0; k < q->n; k++) {
+			atomic_store(&q->items[k]->sync_queued, 0);
+			conn_put(q->items[k]);
+		}
+		q->n = 0;
+		pthread_mutex_unlock(&q->lock);
+	}
+}
+
 static void
 sub_closed(struct ctl_client *cl, void *arg)
 {
@@ -340,7 +356,8 @@ sub_closed(struct ctl_client *cl, void *arg)
 	d->csync.dumping = 0;
 	atomic_store(&d->csync.active, 0);
 	evtimer_del(d->csync.timer);
-	log_info("sync: tandem-syncd went away; feed stopped");
+	drop_queues(d);
+	log_info("sync: feed to tandem-syncd stopped");
 }
 
 void
@@ -415,6 +432,16 @@ csync_subscribe(struct director *d, struct ctl_client *cl, json_object *req)
 	log_info("sync: feeding tandem-syncd (threshold %u, period %u, "
 	    "refresh %lld ms, batch %lld ms)", th, pe, (long long)rf,
 	    (long long)bm);
+	return ctl_reply_ok();
+}
+
+json_object *
+csync_unsubscribe(struct director *d, struct ctl_client *cl)
+{
+	if (d->csync.sub == cl) {
+		ctl_client_on_close(cl, NULL, NULL);
+		sub_closed(cl, d);
+	}
 	return ctl_reply_ok();
 }
 

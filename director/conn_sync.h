@@ -64,6 +64,8 @@ void	csync_note(struct worker *w, struct conn *c, uint64_t now_ms);
 /* Control messages: sync_subscribe, sync_dump, sync_install. */
 struct json_object *csync_subscribe(struct director *d,
 	    struct ctl_client *cl, struct json_object *req);
+struct json_object *csync_unsubscribe(struct director *d,
+	    struct ctl_client *cl);
 struct json_object *csync_dump(struct director *d, struct ctl_client *cl,
 	    struct json_object *req);
 struct json_object *csync_install(struct director *d,

@@ -655,6 +655,8 @@ control_handle(struct ctl_client *cl, json_object *req, void *arg)
 		return cmd_own(d, req);
 	if (strcmp(cmd, "sync_subscribe") == 0)
 		return csync_subscribe(d, cl, req);
+	if (strcmp(cmd, "sync_unsubscribe") == 0)
+		return csync_unsubscribe(d, cl);
 	if (strcmp(cmd, "sync_dump") == 0)
 		return csync_dump(d, cl, req);
 	if (strcmp(cmd, "sync_install") == 0)

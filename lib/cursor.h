@@ -72,6 +72,13 @@ cur_be32(struct cursor *c)
 	    (uint32_t)p[2] << 8 | p[3] : 0;
 }
 
+static inline uint64_t
+cur_be64(struct cursor *c)
+{
+	uint64_t hi = cur_be32(c);
+	return hi << 32 | cur_be32(c);
+}
+
 /* Copy n bytes out (raw order, e.g. addresses kept in network order). */
 static inline int
 cur_copy(struct cursor *c, void *dst, size_t n)

@@ -1,6 +1,8 @@
 /* The config's sync section for tandem-syncd (libconfig): interface,
- * multicast group, port, TTL, syncid, datagram length and the HMAC key
- * file. lib/conf.c checks the section's types for every daemon. */
+ * multicast group or unicast peers, ports, TTL, syncid, datagram length,
+ * the HMAC key file, the role (following VRRP), IPVS's threshold and
+ * period, batching, resends and bulk requests. lib/conf.c checks the
+ * section's types for every daemon. */
 #include "syncd.h"
 
 #include <arpa/inet.h>
@@ -16,6 +18,14 @@ sync_conf_defaults(struct sync_conf *sc)
 	sc->port = SYNC_PORT;
 	sc->ttl = 1;
 	sc->max_datagram = SYNC_MAXLEN_V4;
+	sc->threshold = 3;
+	sc->period = 50;
+	sc->refresh_ms = 30000;
+	sc->batch_ms = 5;
+	sc->resend_slots = 4096;
+	sc->nack_ms = 20;
+	sc->bulk_retry_ms = 500;
+	sc->bulk_attempts = 4;
 }
 
 static int
@@ -72,6 +82,85 @@ get_str(const config_setting_t *sec, const char *key, char *out, size_t size,
 }
 
 static int
+get_u32(const config_setting_t *sec, const char *key, int min, int max,
+    uint32_t *out, FILE *err)
+{
+	int v = (int)*out, rc = get_int(sec, key, min, max, &v, err);
+
+	*out = (uint32_t)v;
+	return rc;
+}
+
+static int
+parse_peers(const config_setting_t *sec, struct sync_conf *sc, FILE *err)
+{
+	const config_setting_t *s = config_setting_get_member(sec, "peers");
+	int n;
+
+	if (s == NULL)
+		return 0;
+	if (!config_setting_is_array(s) && !config_setting_is_list(s))
+		return bad(err, s, "peers", "must be a list of IPv4 addresses");
+	n = config_setting_length(s);
+	if (n > SYNC_UNICAST_MAX)
+		return bad(err, s, "peers", "at most 8 peers");
+	for (int i = 0; i < n; i++) {
+		const char *a = config_setting_get_string_elem(s, (unsigned)i);
+		if (a == NULL || inet_pton(AF_INET, a, &sc->peers[i]) != 1 ||
+		    IN_MULTICAST(ntohl(sc->peers[i].s_addr)))
+			return bad(err, s, "peers",
+			    "must be unicast IPv4 addresses");
+	}
+	sc->n_peers = n;
+	return 0;
+}
+
+/* What the sending side, roles and reliability take. */
+static int
+parse_more(const config_setting_t *sec, struct sync_conf *sc, FILE *err)
+{
+	char role[16] = "";
+	int rc = 0, v;
+
+	if (get_str(sec, "follow", sc->follow, sizeof(sc->follow), err) == -1)
+		rc = -1;
+	if (get_str(sec, "role", role, sizeof(role), err) == -1)
+		rc = -1;
+	else if (strcmp(role, "master") == 0)
+		sc->role = ROLE_MASTER;
+	else if (strcmp(role, "backup") == 0)
+		sc->role = ROLE_BACKUP;
+	else if (role[0] != '\0' && strcmp(role, "follow") != 0)
+		rc = bad(err, config_setting_get_member(sec, "role"), "role",
+		    "must be \"follow\", \"master\" or \"backup\"");
+	v = sc->port + 1 > 65535 ? 1 : sc->port + 1;
+	if (get_int(sec, "control_port", 1, 65535, &v, err) == -1)
+		rc = -1;
+	sc->ctl_port = (uint16_t)v;
+	if (sc->ctl_port == sc->port)
+		rc = bad(err, sec, "control_port", "must differ from port");
+	if (get_u32(sec, "threshold", 0, 1000000, &sc->threshold, err) == -1 ||
+	    get_u32(sec, "period", 0, 1000000, &sc->period, err) == -1)
+		rc = -1;
+	else if (sc->period > 0 && sc->threshold >= sc->period)
+		rc = bad(err, sec, "threshold", "must be below period");
+	if (get_u32(sec, "refresh_ms", 100, 86400000, &sc->refresh_ms,
+	    err) == -1 ||
+	    get_u32(sec, "batch_delay_ms", 1, 10000, &sc->batch_ms, err) == -1 ||
+	    get_u32(sec, "resend_buffer", 16, SYNC_REPLAY_WINDOW,
+	    &sc->resend_slots, err) == -1 ||
+	    get_u32(sec, "nack_delay_ms", 1, 10000, &sc->nack_ms, err) == -1 ||
+	    get_u32(sec, "bulk_retry_ms", 50, 60000, &sc->bulk_retry_ms,
+	    err) == -1 ||
+	    get_int(sec, "bulk_attempts", 1, 100, &sc->bulk_attempts,
+	    err) == -1)
+		rc = -1;
+	if (parse_peers(sec, sc, err) == -1)
+		rc = -1;
+	return rc;
+}
+
+static int
 parse(config_t *cfg, struct sync_conf *sc, FILE *err)
 {
 	const config_setting_t *sec = config_lookup(cfg, "sync");
@@ -111,6 +200,8 @@ parse(config_t *cfg, struct sync_conf *sc, FILE *err)
 	sc->max_datagram = (size_t)v;
 	if (get_str(sec, "auth_key_file", sc->auth_key_file,
 	    sizeof(sc->auth_key_file), err) == -1)
+		rc = -1;
+	if (parse_more(sec, sc, err) == -1)
 		rc = -1;
 	return rc;
 }

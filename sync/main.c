@@ -1,7 +1,8 @@
 /* tandem-syncd: connection sync between the two directors (IPVS sync v1
- * on multicast, docs/sync-protocol.md). For now the receiving side only:
- * it joins the group, checks and authenticates every datagram and counts
- * what it would install; syncd.sock answers `status`. One libevent loop. */
+ * on multicast, docs/sync-protocol.md). The master of the followed VRRP
+ * instance sends what its director feeds; the backup installs into its
+ * director, asks again for what it missed and for a bulk dump when it
+ * (re)joins. syncd.sock answers `status`. One libevent loop. */
 #include "syncd.h"
 
 #include "ctlmsg.h"
@@ -35,8 +36,9 @@ run(struct syncd *d)
 		fatal("run directory %s", d->run_dir);
 	if ((d->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	d->fd = -1;
-	if (sync_net_open(d) == -1 || sync_ctl_open(d) == -1) {
+	d->fd = d->ctl_fd = -1;
+	if (sync_master_init(d) == -1 || sync_net_open(d) == -1 ||
+	    sync_ctl_open(d) == -1 || sync_role_open(d) == -1) {
 		log_warnx("cannot start");
 		rc = 1;
 		goto out;
@@ -45,14 +47,17 @@ run(struct syncd *d)
 	ev[1] = evsignal_new(d->base, SIGINT, on_signal, d);
 	for (int i = 0; i < 2; i++)
 		event_add(ev[i], NULL);
-	log_info("receiving on %s, port %u, syncid %u%s", d->sc.interface,
-	    d->sc.port, d->sc.syncid, d->auth ? ", HMAC required" : "");
+	log_info("syncing on %s, ports %u/%u, syncid %u%s", d->sc.interface,
+	    d->sc.port, d->sc.ctl_port, d->sc.syncid,
+	    d->auth ? ", HMAC required" : "");
 	event_base_dispatch(d->base);
 	for (int i = 0; i < 2; i++)
 		event_free(ev[i]);
 out:
+	sync_role_close(d);
 	ctl_server_close(d->ctl);
 	sync_net_close(d);
+	sync_master_free(d);
 	event_base_free(d->base);
 	return rc;
 }

@@ -1,13 +1,14 @@
-/* tandem-syncd's multicast socket: joined on the configured interface,
- * bound to the group and port; each datagram decoded and authenticated
- * against its sender's replay window. Installing into the director is
- * not written yet: entries are only counted. */
+/* tandem-syncd's sockets: sync datagrams on the group (or from unicast
+ * peers) and control datagrams on the control port; each datagram decoded
+ * and authenticated against its sender's replay window, then handed to
+ * the backup (data) or to the side it concerns (control). */
 #include "syncd.h"
 
 #include "log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <net/if.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -50,48 +51,121 @@ sync_peer_get(struct syncd *d, struct in_addr a)
 	return p;
 }
 
-static void
-count_entry(const struct sync_conn *c, void *arg)
+static int
+peer_allowed(const struct syncd *d, struct in_addr from)
 {
-	(void)c;
-	(void)arg;
+	if (d->sc.n_peers == 0)
+		return 1;
+	for (int i = 0; i < d->sc.n_peers; i++)
+		if (d->sc.peers[i].s_addr == from.s_addr)
+			return 1;
+	return 0;
 }
 
 void
 sync_net_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
     size_t len)
 {
-	struct sync_dec dec = { .syncid = d->sc.syncid, .stats = &d->stats,
-	    .cb = count_entry, .arg = d };
-	struct sync_replay win = { 0 };
+	struct sync_dec dec = { .syncid = d->sc.syncid, .stats = &d->stats };
+	struct sync_replay *win = NULL;
+	struct sync_info info;
 	struct sync_peer *p;
 	enum sync_err e;
 	char a[INET_ADDRSTRLEN];
 
+	if (!peer_allowed(d, from)) {
+		d->c.ignored++;
+		return;
+	}
 	/* The decoder checks against a copy of the sender's window and moves
 	 * it only for an authenticated datagram; the copy is kept then. */
 	if (d->auth) {
+		win = malloc(sizeof(*win));
+		if (win == NULL)
+			return;
 		p = sync_peer_find(d, from);
 		if (p != NULL)
-			win = p->replay;
+			*win = p->replay;
+		else
+			memset(win, 0, sizeof(*win));
 		dec.key = &d->key;
-		dec.replay = &win;
+		dec.replay = win;
 	}
-	e = sync_decode(&dec, buf, len, NULL);
+	e = sync_decode(&dec, buf, len, &info);
 	if (e != SYNC_OK) {
 		log_debug("sync: datagram from %s refused: %s",
 		    inet_ntop(AF_INET, &from, a, sizeof(a)), sync_err_str(e));
+		free(win);
 		return;
 	}
 	if (d->auth)
-		sync_peer_get(d, from)->replay = win;
+		sync_peer_get(d, from)->replay = *win;
+	free(win);
+	if (d->role == ROLE_MASTER || !info.has_seq) {
+		d->c.ignored++;
+		return;
+	}
+	sync_backup_datagram(d, from, buf, len, info.seq);
+}
+
+static void
+ctl_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
+    size_t len)
+{
+	struct sync_ctl_msg m;
+	struct sync_replay *win = NULL;
+	struct sync_peer *p;
+	enum sync_ctl_err e;
+	char a[INET_ADDRSTRLEN];
+
+	if (!peer_allowed(d, from)) {
+		d->c.ignored++;
+		return;
+	}
+	if (d->auth) {
+		if ((win = malloc(sizeof(*win))) == NULL)
+			return;
+		p = sync_peer_find(d, from);
+		if (p != NULL)
+			*win = p->ctl_replay;
+		else
+			memset(win, 0, sizeof(*win));
+	}
+	e = sync_ctl_decode(buf, len, d->sc.syncid, d->auth ? &d->key : NULL,
+	    win, &m);
+	if (e != SYNC_CTL_OK) {
+		d->c.ctl_refused++;
+		log_debug("sync: control datagram from %s refused: %s",
+		    inet_ntop(AF_INET, &from, a, sizeof(a)),
+		    sync_ctl_err_str(e));
+		free(win);
+		return;
+	}
+	if (d->auth)
+		sync_peer_get(d, from)->ctl_replay = *win;
+	free(win);
+	switch (m.type) {
+	case SYNC_CTL_BULK_REQ:
+		if (d->role == ROLE_MASTER)
+			sync_master_bulk_request(d, m.id);
+		break;
+	case SYNC_CTL_NACK:
+		d->c.nacks_received++;
+		if (d->role == ROLE_MASTER)
+			sync_master_nack(d, m.ranges, m.n_ranges);
+		break;
+	case SYNC_CTL_BULK_END:
+		if (d->role != ROLE_MASTER)
+			sync_backup_bulk_end(d, from, &m);
+		break;
+	}
 }
 
 static void
 on_read(evutil_socket_t fd, short ev, void *arg)
 {
 	struct syncd *d = arg;
-	uint8_t buf[SYNC_MAXLEN_MAX + 1];
+	static uint8_t buf[SYNC_MAXLEN_MAX + 1];	/* one loop, one reader */
 	struct sockaddr_in from;
 	socklen_t fl;
 	ssize_t n;
@@ -107,24 +181,35 @@ on_read(evutil_socket_t fd, short ev, void *arg)
 			}
 			return;
 		}
-		sync_net_input(d, from.sin_addr, buf, (size_t)n);
+		if (fd == d->ctl_fd)
+			ctl_input(d, from.sin_addr, buf, (size_t)n);
+		else
+			sync_net_input(d, from.sin_addr, buf, (size_t)n);
 	}
 }
 
 static int
-sock_setup(struct syncd *d, int fd)
+sock_setup(struct syncd *d, int fd, uint16_t port)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
-	    .sin_port = htons(d->sc.port), .sin_addr = d->sc.group };
+	    .sin_port = htons(port), .sin_addr = d->sc.group };
 	struct ip_mreqn mr = { .imr_multiaddr = d->sc.group,
 	    .imr_ifindex = (int)d->ifindex };
 	int one = 1, zero = 0;
 	unsigned char ttl = (unsigned char)d->sc.ttl;
 
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, d->sc.interface,
+	    (socklen_t)strlen(d->sc.interface)))
+		return -1;
+	if (d->sc.n_peers > 0) {
+		/* Unicast peers: any local address on the interface. */
+		sin.sin_addr.s_addr = htonl(INADDR_ANY);
+		return bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	}
 	/* Bound to the group, and no other group's traffic (IP_MULTICAST_ALL
 	 * off), so only sync datagrams arrive; our own are not looped. */
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &zero, sizeof(zero)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) ||
@@ -135,28 +220,68 @@ sock_setup(struct syncd *d, int fd)
 	return 0;
 }
 
+static int
+open_one(struct syncd *d, uint16_t port, int *fdp, struct event **evp)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int buf = 4 << 20;
+
+	if (fd == -1 || sock_setup(d, fd, port) == -1) {
+		log_warn("sync: socket for port %u on %s", port,
+		    d->sc.interface);
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	/* A bulk dump arrives in a burst: room for it (best effort). */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof(buf));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &buf, sizeof(buf));
+	*fdp = fd;
+	*evp = event_new(d->base, fd, EV_READ | EV_PERSIST, on_read, d);
+	if (*evp == NULL || event_add(*evp, NULL) == -1)
+		return -1;
+	return 0;
+}
+
 int
 sync_net_open(struct syncd *d)
 {
-	int fd;
-
 	d->ifindex = if_nametoindex(d->sc.interface);
 	if (d->ifindex == 0) {
 		log_warn("sync: interface %s", d->sc.interface);
 		return -1;
 	}
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1 || sock_setup(d, fd) == -1) {
-		log_warn("sync: multicast socket on %s", d->sc.interface);
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	d->fd = fd;
-	d->rx_ev = event_new(d->base, fd, EV_READ | EV_PERSIST, on_read, d);
-	if (d->rx_ev == NULL || event_add(d->rx_ev, NULL) == -1)
+	if (open_one(d, d->sc.port, &d->fd, &d->rx_ev) == -1 ||
+	    open_one(d, d->sc.ctl_port, &d->ctl_fd, &d->ctl_ev) == -1)
 		return -1;
 	return 0;
+}
+
+int
+sync_net_send(struct syncd *d, int ctl, const uint8_t *buf, size_t len)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET,
+	    .sin_port = htons(ctl ? d->sc.ctl_port : d->sc.port),
+	    .sin_addr = d->sc.group };
+	int fd = ctl ? d->ctl_fd : d->fd, rc = 0;
+
+	if (d->sc.n_peers == 0) {
+		if (sendto(fd, buf, len, 0, (struct sockaddr *)&to,
+		    sizeof(to)) == -1)
+			rc = -1;
+	} else {
+		for (int i = 0; i < d->sc.n_peers; i++) {
+			to.sin_addr = d->sc.peers[i];
+			if (sendto(fd, buf, len, 0, (struct sockaddr *)&to,
+			    sizeof(to)) == -1)
+				rc = -1;
+		}
+	}
+	if (rc == -1) {
+		d->c.send_errors++;
+		log_debug("sync: sendto: %s", strerror(errno));
+	}
+	return rc;
 }
 
 void
@@ -164,8 +289,12 @@ sync_net_close(struct syncd *d)
 {
 	if (d->rx_ev != NULL)
 		event_free(d->rx_ev);
-	d->rx_ev = NULL;
+	if (d->ctl_ev != NULL)
+		event_free(d->ctl_ev);
+	d->rx_ev = d->ctl_ev = NULL;
 	if (d->fd >= 0)
 		close(d->fd);
-	d->fd = -1;
+	if (d->ctl_fd >= 0)
+		close(d->ctl_fd);
+	d->fd = d->ctl_fd = -1;
 }
