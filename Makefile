@@ -8,7 +8,8 @@ DESTDIR ?=
 B       := build
 
 CC      ?= gcc
-PKGS    := libevent libnl-3.0 libnl-route-3.0 libconfig libcrypto json-c
+PKGS    := libevent libnl-3.0 libnl-route-3.0 libconfig libcrypto json-c \
+           libssl libevent_openssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -25,6 +26,7 @@ VRRP_SRC := $(filter-out vrrp/main.c,$(wildcard vrrp/*.c))
 SYNC_SRC := $(filter-out sync/main.c,$(wildcard sync/*.c))
 SNMP_SRC := $(filter-out snmp/main.c,$(wildcard snmp/*.c))
 SNMP_LIBS := -lnetsnmpagent -lnetsnmp
+HC_SRC  := $(filter-out healthcheck/main.c,$(wildcard healthcheck/*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 DIR_OBJ := $(DIR_SRC:%.c=$(B)/obj/%.o)
@@ -32,16 +34,17 @@ CTL_OBJ := $(CTL_SRC:%.c=$(B)/obj/%.o)
 VRRP_OBJ := $(VRRP_SRC:%.c=$(B)/obj/%.o)
 SYNC_OBJ := $(SYNC_SRC:%.c=$(B)/obj/%.o)
 SNMP_OBJ := $(SNMP_SRC:%.c=$(B)/obj/%.o)
+HC_OBJ  := $(HC_SRC:%.c=$(B)/obj/%.o)
 
 BINS    := $(B)/bin/tandem-director $(B)/bin/tandemctl $(B)/bin/tandem-vrrpd $(B)/bin/tandem-syncd \
-           $(B)/bin/tandem-snmpd
+           $(B)/bin/tandem-snmpd $(B)/bin/tandem-checkd
 TOOLS   := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all tools deps test unit unit-asan fuzz integration demo bench install clean lint
 all: $(BINS) tools
 
-$(B)/obj/%.o: %.c $(wildcard lib/*.h director/*.h ctl/*.h vrrp/*.h sync/*.h snmp/*.h)
+$(B)/obj/%.o: %.c $(wildcard lib/*.h director/*.h ctl/*.h vrrp/*.h sync/*.h snmp/*.h healthcheck/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
@@ -81,6 +84,13 @@ $(B)/bin/tandem-vrrpd: $(B)/obj/vrrp/main.o $(B)/libvrrp.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/libcheckd.a: $(HC_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+$(B)/bin/tandem-checkd: $(B)/obj/healthcheck/main.o $(B)/libcheckd.a $(B)/libtandem.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 tools: $(TOOLS)
 $(B)/tools/syncsend: tests/tools/syncsend.c $(B)/libsync.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
@@ -94,9 +104,9 @@ $(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lpthread
 
-$(B)/tests/%: tests/unit/%.c $(B)/libdirector.a $(B)/libctl.a $(B)/libvrrp.a $(B)/libsync.a $(B)/libsnmpd.a $(B)/libtandem.a
+$(B)/tests/%: tests/unit/%.c $(B)/libdirector.a $(B)/libctl.a $(B)/libvrrp.a $(B)/libsync.a $(B)/libsnmpd.a $(B)/libcheckd.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Idirector -Ictl -Ivrrp -Isync -Isnmp -o $@ $^ $(LDLIBS) $(SNMP_LIBS) -lcmocka
+	$(CC) $(CFLAGS) -Idirector -Ictl -Ivrrp -Isync -Isnmp -Ihealthcheck -o $@ $^ $(LDLIBS) $(SNMP_LIBS) -lcmocka
 
 # The unit tests again, under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -133,9 +143,9 @@ bench: deps all $(BENCH_BINS)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl vrrp sync snmp
+	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl vrrp sync snmp healthcheck
 	clang-tidy --quiet -warnings-as-errors='*' -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
-	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c $(SYNC_SRC) sync/main.c $(SNMP_SRC) snmp/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
+	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c $(SYNC_SRC) sync/main.c $(SNMP_SRC) snmp/main.c $(HC_SRC) healthcheck/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	  --suppress=missingIncludeSystem --inline-suppr -Ilib -Isync -Itests/tools/streamcheck tests/tools
 	clang-tidy --quiet -warnings-as-errors='*' -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \

@@ -4,6 +4,7 @@
 #include "parse.h"
 #include "request.h"
 #include "vrrp.h"
+#include "checks.h"
 
 #include "ctlmsg.h"
 
@@ -253,6 +254,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (ctl_vrrp_wanted(argc, argv))
 		return ctl_vrrp_main(argc, argv);
+	if (ctl_checks_wanted(argc, argv))
+		return ctl_checks_main(argc, argv);
 	if (cmd_parse(argc, argv, &cmd, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", ctx.prog, err);
 		cmd_usage(stderr, ctx.prog, 0);

@@ -35,6 +35,7 @@ static const char commands[] =
 	"  --set tcp tcpfin udp        set connection timeout values\n"
 	"  status                      show the director's status counters\n"
 	"  vrrp                        show tandem-vrrpd's VRRP instances\n"
+	"  checks                      show tandem-checkd's health checks\n"
 	"  --help            -h        display this help message\n"
 	"  --version         -v        display the version\n\n";
 

@@ -449,6 +449,15 @@ cmd_dest(struct director *d, json_object *req, const char *cmd)
 		pthread_rwlock_unlock(&d->svcs.lock);
 		return errno_reply(-ENOENT, "Service");
 	}
+	/* A server whose check has it down stays out (or at weight 0). */
+	int hw = weight < 0 && strcmp(cmd, "add_dest") == 0 ? 1 : (int)weight;
+	if (strcmp(cmd, "del_dest") != 0 &&
+	    health_filter(d, s, &addr, (uint16_t)port, &hw) == 1) {
+		pthread_rwlock_unlock(&d->svcs.lock);
+		return ctl_reply_ok();
+	}
+	if (strcmp(cmd, "del_dest") != 0)
+		weight = hw;
 	if (strcmp(cmd, "add_dest") == 0)
 		rc = svc_add_dest(&d->svcs, s, &addr, (uint16_t)port, m,
 		    weight < 0 ? 1 : (int)weight,
@@ -661,6 +670,8 @@ control_handle(struct ctl_client *cl, json_object *req, void *arg)
 		return csync_dump(d, cl, req);
 	if (strcmp(cmd, "sync_install") == 0)
 		return csync_install(d, req);
+	if (strcmp(cmd, "dest_health") == 0)
+		return health_cmd(d, req);
 	if (strcmp(cmd, "release") == 0) {
 		const char *name = req_str(req, "instance");
 		if (name == NULL || vip_release(&d->vips, name) < 0)
@@ -670,4 +681,18 @@ control_handle(struct ctl_client *cl, json_object *req, void *arg)
 	}
 	log_warnx("control: unknown command %.32s", cmd);
 	return ctl_reply_error("unknown command %.32s", cmd);
+}
+
+int
+control_req_service(json_object *o, uint8_t *proto, struct tnd_addr *addr,
+    uint16_t *port)
+{
+	return req_service(o, proto, addr, port);
+}
+
+struct service *
+control_svc_lookup(struct director *d, uint8_t proto,
+    const struct tnd_addr *addr, uint16_t port)
+{
+	return svc_lookup(d, proto, addr, port);
 }

@@ -29,6 +29,12 @@ struct worker {
 	struct csync_queue	 syncq;		/* for tandem-syncd */
 };
 
+struct health_entry;
+struct health_table {			/* health.c: the down servers */
+	struct health_entry	*e;
+	int			 n, cap;
+};
+
 struct director {
 	struct tandem_conf	 conf;
 	const char		*run_dir;
@@ -48,6 +54,7 @@ struct director {
 	unsigned		 ticks;		/* seconds since start */
 	uint64_t		 ring_drops;	/* kernel drops, ring full */
 	struct csync		 csync;		/* connection sync */
+	struct health_table	 health;	/* from tandem-checkd */
 };
 
 /* engine.c: the per-frame path, run by workers. */
@@ -79,5 +86,24 @@ struct ctl_client;
 struct json_object *control_handle(struct ctl_client *cl,
 	    struct json_object *req, void *arg);
 void	director_counters(struct director *d, struct counters *out);
+/* A request's {proto, addr, port} or {fwmark}, and its service. */
+int	control_req_service(struct json_object *o, uint8_t *proto,
+	    struct tnd_addr *addr, uint16_t *port);
+struct service *control_svc_lookup(struct director *d, uint8_t proto,
+	    const struct tnd_addr *addr, uint16_t port);
+
+/* health.c: real-server health from tandem-checkd (dest_health). The
+ * caller of health_filter/health_is_down holds the service table lock. */
+struct json_object *health_cmd(struct director *d, struct json_object *req);
+/* Before adding or editing a destination (tandemctl, config reload):
+ * when its check has it down, *weight (-1: unchanged) is kept for its
+ * return and becomes 0 (inhibit_on_failure), or 1 says to leave it out. */
+int	health_filter(struct director *d, struct service *s,
+	    const struct tnd_addr *addr, uint16_t port, int *weight);
+int	health_is_down(struct director *d, const struct dest *ds);
+/* At start: real servers with a check in an alpha virtual server start
+ * down until tandem-checkd says they are up. */
+void	health_apply_alpha(struct director *d);
+void	health_free(struct director *d);
 
 #endif

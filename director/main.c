@@ -153,6 +153,7 @@ run(struct director *d)
 		l2tab_rebuild(&d->l2, d->nl, (enum netl_kind)k);
 	if (open_interfaces(d) == -1 || director_apply_config(d) == -1)
 		return 1;
+	health_apply_alpha(d);
 	if (ctl_socket_path(path, sizeof(path), d->run_dir, "director") == -1 ||
 	    (d->ctl = ctl_server_open(d->base, path, control_handle, d)) == NULL)
 		fatalx("cannot open the control socket in %s", d->run_dir);
@@ -221,6 +222,7 @@ main(int argc, char *argv[])
 	rc = run(&d);
 	conn_table_free(&d.conns);
 	svc_table_free(&d.svcs);
+	health_free(&d);
 	l2tab_free(&d.l2);
 	conf_free(&d.conf);
 	return rc;

@@ -156,6 +156,8 @@ static const struct cw_key rs_keys[] = {
 	KI("tun_port", K_U16, RS, tun_port, 1, 65535, 0),
 	KB("tun_csum", RS, tun_csum),
 	KF("check", conf_check_parse, 0),
+	KS("notify_up", RS, notify_up, 0),
+	KS("notify_down", RS, notify_down, 0),
 	KEND
 };
 
@@ -374,6 +376,10 @@ static const struct cw_key vs_keys[] = {
 	KI("hysteresis", K_INT, VS, hysteresis, 0, 1 << 30, 0),
 	KF("real_servers", rs_list_fn, 0),
 	KF("sorry_server", sorry_fn, 0),
+	KS("name", VS, name, 0),
+	KB("alpha", VS, alpha),
+	KS("quorum_up", VS, quorum_up, 0),
+	KS("quorum_down", VS, quorum_down, 0),
 	KEND
 };
 

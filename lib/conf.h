@@ -48,6 +48,13 @@ struct conf_check {			/* parsed now, used by tandem-checkd */
 	char		query_name[CONF_STR_MAX];	/* dns, default "." */
 	char		query_type[16];		/* dns, default "SOA" */
 	char		helo_name[CONF_STR_MAX];	/* smtp */
+	struct tnd_addr	connect_ip;	/* af 0: the real server's */
+	struct tnd_addr	bindto;		/* af 0: the kernel's choice */
+	char		ca_file[CONF_PATH_MAX];	/* https: verify with it */
+	int		tls_verify;		/* https, default false */
+	uint32_t	max_response;		/* http(s) bytes, 1 MiB */
+	int		misc_dynamic;		/* exit 2..255: weight-2 */
+	char		user[CONF_NAME_MAX];	/* misc, default "nobody" */
 	int		line;
 };
 
@@ -57,6 +64,8 @@ struct conf_rs {
 	int		weight;		/* default 1 */
 	uint32_t	u_threshold, l_threshold;	/* 0: no limit */
 	int		inhibit_on_failure;	/* down: weight 0, kept */
+	char		notify_up[CONF_PATH_MAX];	/* checkd runs them */
+	char		notify_down[CONF_PATH_MAX];
 	int		tun_type;		/* TUN_IPIP (default), GUE, GRE */
 	uint16_t	tun_port;		/* GUE destination port */
 	int		tun_csum;		/* GUE/GRE: send a checksum */
@@ -83,6 +92,10 @@ struct conf_vs {
 	int		pe_sip;			/* persistence_engine "sip" */
 	int		quorum;			/* default 1 */
 	int		hysteresis;		/* default 0 */
+	char		name[CONF_NAME_MAX];	/* quorum's name for vrrp */
+	int		alpha;			/* checked rs start down */
+	char		quorum_up[CONF_PATH_MAX];	/* notify scripts */
+	char		quorum_down[CONF_PATH_MAX];
 	struct conf_rs	sorry;			/* sorry server, if has_sorry */
 	int		has_sorry;
 	struct conf_rs	*rs;

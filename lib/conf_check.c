@@ -128,8 +128,20 @@ static const struct cw_key check_keys[] = {
 	KT("query_name", query_name, 0, CT_DNS),
 	KFT("query_type", qtype_fn, CT_DNS),
 	KT("payload", payload, KF_EMPTY, CT_UDP),
-	KT("expect", expect, KF_EMPTY, CT_UDP),
+	KT("expect", expect, KF_EMPTY, CT_UDP | CT_DNS),
 	KT("script", script, 0, CT_MISC),
+	{ .name = "connect_ip", .type = K_ADDR, .off = offsetof(CK, connect_ip),
+	  .types = CT_PORTED | CT_ICMP },
+	{ .name = "bindto", .type = K_ADDR, .off = offsetof(CK, bindto),
+	  .types = CT_PORTED | CT_ICMP },
+	KT("ca_file", ca_file, KF_ABS, CT_HTTPS),
+	{ .name = "tls_verify", .type = K_BOOL, .off = offsetof(CK, tls_verify),
+	  .types = CT_HTTPS },
+	{ .name = "max_response", .type = K_U32, .min = 1024, .max = 1 << 26,
+	  .off = offsetof(CK, max_response), .types = CT_WEB },
+	{ .name = "misc_dynamic", .type = K_BOOL,
+	  .off = offsetof(CK, misc_dynamic), .types = CT_MISC },
+	KT("user", user, 0, CT_MISC),
 	KEND
 };
 
@@ -149,6 +161,8 @@ check_defaults(struct conf_check *ck, int line)
 	snprintf(ck->path, sizeof(ck->path), "/");
 	snprintf(ck->query_name, sizeof(ck->query_name), ".");
 	snprintf(ck->query_type, sizeof(ck->query_type), "SOA");
+	ck->max_response = 1u << 20;
+	snprintf(ck->user, sizeof(ck->user), "nobody");
 }
 
 /* A key the check's type does not use is an error, not silently ignored. */
@@ -174,6 +188,8 @@ check_finish(struct cw_parse *p, const config_setting_t *s,
 	}
 	if (bit == CT_MISC && ck->script[0] == '\0')
 		cw_err(p, s, "script", "missing (required for misc checks)");
+	if (ck->ca_file[0] && !ck->tls_verify)
+		cw_err(p, s, "ca_file", "only used with tls_verify = true");
 }
 
 void
