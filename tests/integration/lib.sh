@@ -266,7 +266,8 @@ lab_stop() {
 # server); anything else comes from $LAB_TMP/nginx-TAG/www, where TAG is
 # NAME-PORT with characters other than [A-Za-z0-9_-] made "_". Keep-alive on,
 # one worker. Logs: $LAB_TMP/nginx-TAG/{access,error}.log
-# (LAB_NGINX_ACCESS_LOG=0 turns the access log off, for benchmarks).
+# (LAB_NGINX_ACCESS_LOG=0 turns the access log off, for benchmarks;
+# LAB_NGINX_EXTRA adds its text to the server block, e.g. a TLS listener).
 # Returns when nginx accepts connections.
 lab_nginx() {
 	local ns=$1 addrs=$2 port=$3 name=$4
@@ -310,6 +311,7 @@ lab_nginx() {
 		        root $dir/www;
 		        location = / { return 200 "$name\n"; }
 		        location = /big { alias $LAB_BIG; }
+		        ${LAB_NGINX_EXTRA:-}
 		    }
 		}
 	EOF
