@@ -133,7 +133,7 @@ static const struct cw_key check_keys[] = {
 	{ .name = "connect_ip", .type = K_ADDR, .off = offsetof(CK, connect_ip),
 	  .types = CT_PORTED | CT_ICMP },
 	{ .name = "bindto", .type = K_ADDR, .off = offsetof(CK, bindto),
-	  .types = CT_PORTED | CT_ICMP },
+	  .types = CT_PORTED },
 	KT("ca_file", ca_file, KF_ABS, CT_HTTPS),
 	{ .name = "tls_verify", .type = K_BOOL, .off = offsetof(CK, tls_verify),
 	  .types = CT_HTTPS },
