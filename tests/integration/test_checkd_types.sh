@@ -22,7 +22,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=www.test \
 LAB_NGINX_EXTRA="listen 8443 ssl; ssl_certificate $W/cert.pem;
     ssl_certificate_key $W/key.pem;
     location = /health { if (-f \$document_root/fail) { return 500 \"fail\\n\"; } return 200 \"ok\\n\"; }"
-lab_nginx director "*" 80 web
+lab_nginx director "*,::1" 80 web
 unset LAB_NGINX_EXTRA
 WWW="$LAB_TMP/nginx-web-80/www"
 echo v1 >"$WWW/page.html"
@@ -61,7 +61,11 @@ virtual_servers = (
       $(rs 127.0.0.22 80 'type = "misc"; script = "exit 7"; misc_dynamic = true;')
       $(rs 127.0.0.23 80 "type = \"misc\"; script = \"$W/whoami.sh\";")
       $(rs 127.0.0.24 80 'type = "tcp";')
-      { address = "127.0.0.25"; port = 80; check = { type = "icmp"; $F }; } ); } );
+      { address = "127.0.0.25"; port = 80; check = { type = "icmp"; $F }; } ); },
+  { address = "fd00::100"; port = 80; method = "nat";
+    real_servers = (
+      $(rs ::1 80 'type = "http"; path = "/";')
+      { address = "::1"; port = 81; check = { type = "icmp"; $F }; } ); } );
 EOF
 hc_start "$LAB_TMP/checkd.conf" || exit 1
 sleep 2.5
@@ -100,6 +104,8 @@ expect 127.0.0.22:80 up "^exit 7: weight 5$" "misc_dynamic: exit 7 is up with we
 tap_is "$(hc_field 127.0.0.22:80 weight)" 5 "misc_dynamic: the weight is 5"
 tap_is "$(cat "$W/uid" 2>/dev/null)" "$(id -u nobody)" "misc scripts run as nobody"
 expect 127.0.0.25:80 up "^echo reply$" "icmp: echo reply"
+expect ::1:80 up "^status 200$" "http over IPv6"
+expect ::1:81 up "^echo reply$" "icmpv6: echo reply"
 
 # Status and body that change under the check.
 touch "$WWW/fail"
