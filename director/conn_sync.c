@@ -33,7 +33,7 @@ int
 csync_queue_init(struct csync_queue *q)
 {
 	memset(q, 0, sizeof(*q));
-	q->items = calloc(CSYNC_QUEUE_MAX, sizeof(*q->items));
+	q->items = calloc(CSYNC_QUEUE_MAX, sizeof(struct conn *));
 	if (q->items == NULL)
 		return -1;
 	pthread_mutex_init(&q->lock, NULL);
@@ -224,7 +224,7 @@ batch_add(struct batch *b, const struct sync_conn *e)
 static void
 feed(struct director *d, struct batch *b)
 {
-	struct conn **items = calloc(CSYNC_QUEUE_MAX, sizeof(*items));
+	struct conn **items = calloc(CSYNC_QUEUE_MAX, sizeof(struct conn *));
 	uint32_t n;
 
 	if (items == NULL)
@@ -235,7 +235,7 @@ feed(struct director *d, struct batch *b)
 		struct csync_queue *q = &d->workers[i].syncq;
 		pthread_mutex_lock(&q->lock);
 		n = q->n;
-		memcpy(items, q->items, n * sizeof(*items));
+		memcpy(items, q->items, n * sizeof(struct conn *));
 		q->n = 0;
 		pthread_mutex_unlock(&q->lock);
 		for (uint32_t k = 0; k < n; k++) {

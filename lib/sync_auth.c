@@ -107,7 +107,7 @@ bit_get(const struct sync_replay *r, uint64_t seq)
 {
 	uint64_t i = seq % SYNC_REPLAY_WINDOW;
 
-	return (r->bits[i / 64] >> (i % 64)) & 1;
+	return (int)((r->bits[i / 64] >> (i % 64)) & 1);
 }
 
 static void

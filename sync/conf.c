@@ -105,7 +105,7 @@ parse_peers(const config_setting_t *sec, struct sync_conf *sc, FILE *err)
 	if (n > SYNC_UNICAST_MAX)
 		return bad(err, s, "peers", "at most 8 peers");
 	for (int i = 0; i < n; i++) {
-		const char *a = config_setting_get_string_elem(s, (unsigned)i);
+		const char *a = config_setting_get_string_elem(s, i);
 		if (a == NULL || inet_pton(AF_INET, a, &sc->peers[i]) != 1 ||
 		    IN_MULTICAST(ntohl(sc->peers[i].s_addr)))
 			return bad(err, s, "peers",

@@ -138,9 +138,27 @@ vrrp_msg(struct ctl_link *l, uint16_t type, json_object *msg, void *arg)
 	}
 	if (st == NULL)
 		return;
+	int entered_backup = strcmp(st, "BACKUP") == 0 &&
+	    strcmp(d->vrrp_state, "BACKUP") != 0;
 	snprintf(d->vrrp_state, sizeof(d->vrrp_state), "%s", st);
 	d->vrrp_reply_ms = 1;
-	sync_role_set(d, role_of(st), "VRRP");
+	if (role_of(st) != d->role) {
+		sync_role_set(d, role_of(st), "VRRP");
+		return;
+	}
+	/* Back from FAULT (links were down), or vrrpd holds preemption for
+	 * a sync newer than ours: our table may be stale, load it again. */
+	json_object *h, *since;
+	int held = json_object_object_get_ex(msg, "hold", &h) &&
+	    json_object_get_boolean(h);
+	uint64_t since_ms = json_object_object_get_ex(msg, "since_ms", &since) ?
+	    (uint64_t)json_object_get_int64(since) : 0;
+	if (d->role == ROLE_BACKUP && (entered_backup ||
+	    (held && d->in_sync && d->bulk_done_ms < since_ms))) {
+		log_info("sync: VRRP %s: loading the master's table again",
+		    entered_backup ? "entered BACKUP" : "holds preemption");
+		sync_backup_start(d);
+	}
 }
 
 static void
