@@ -146,6 +146,24 @@ tap_like "$trap" "\.207\.1\.1\.1\.1\.3\.$(row 2) = Hex-STRING: 0A 00 00 0C" \
 tap_like "$(snmp_get lb1 "$TANDEM.1.1.1.3.1")/$(snmp_get lb1 "$TANDEM.1.1.1.3.2")" \
 	'^2/2$' "lb1's tandemDaemonStatus: director and vrrpd down(2)"
 
+# The MIB files describe every object served, with its type: loaded by
+# name, no OID stays numeric and no value has the wrong type.
+mibwalk() {
+	lab_exec "lb$1" env MIBS=VRRPV3-MIB:TANDEM-MIB \
+		MIBDIRS="$LAB_ROOT/etc/mibs:$LAB_ROOT/tests/tools/smi:/usr/share/snmp/mibs" \
+		snmpwalk -v2c -c public -t 1 -r 1 127.0.0.1:161 "$2" 2>&1
+}
+walk=$( (mibwalk 2 VRRPV3-MIB::vrrpv3MIB; mibwalk 2 TANDEM-MIB::tandemMIB) )
+n=$(echo "$walk" | grep -c '^\(VRRPV3\|TANDEM\)-MIB::')
+bad=$(echo "$walk" | grep -v '^\(VRRPV3\|TANDEM\)-MIB::' | grep -v '^ ')
+tap_like "$n/${bad:-none}" '^[0-9]{3,}/none$' \
+	"snmpwalk with etc/mibs loaded: all $n objects named, none numeric or unknown"
+tap_is "$(echo "$walk" | grep -c 'Wrong Type')" 0 "no value has a type its MIB does not declare"
+tap_like "$walk" 'VRRPV3-MIB::vrrpv3OperationsStatus\.[0-9]+\.51\.ipv4 = INTEGER: master\(3\)' \
+	"snmpwalk by name: vrrpv3OperationsStatus.IFX.51.ipv4 = master(3)"
+tap_like "$walk" 'TANDEM-MIB::tandemRsAddr\.1\.[12] = Hex-STRING: 0A 00 00 1[56]' \
+	"snmpwalk by name: tandemRsAddr of the real servers"
+
 # 5. snmpd restarts under the subagent: it comes back by itself.
 snmp_master_stop lb2
 snmp_master lb2
