@@ -111,7 +111,8 @@ dest_add(struct director *d, struct service *s, const struct health_entry *p,
 	return rc;
 }
 
-/* Down: out of scheduling, remembering what it had. */
+/* Down: out of scheduling, remembering what it had. 1 when the table
+ * changed, 0 when it was out already, or a negative errno. */
 static int
 health_down(struct director *d, struct service *s, const struct health_update *u)
 {
@@ -133,16 +134,17 @@ health_down(struct director *d, struct service *s, const struct health_update *u
 			params_of(e, ds);
 	}
 	e->inhibit = u->inhibit;
-	if (ds == NULL)
+	if (ds == NULL || (u->inhibit && atomic_load(&ds->weight) == 0))
 		return 0;
 	if (u->inhibit)
 		return svc_edit_dest(s, ds, ds->method, 0, ds->u_threshold,
-		    ds->l_threshold);
-	return svc_del_dest(&d->svcs, s, ds);
+		    ds->l_threshold) ?: 1;
+	return svc_del_dest(&d->svcs, s, ds) ?: 1;
 }
 
 /* Up: back with the weight it had (a dynamic weight wins); release:
- * forget it, restoring an inhibited weight but adding nothing. */
+ * forget it, restoring an inhibited weight but adding nothing. 1 when
+ * the table changed, 0 when not, or a negative errno. */
 static int
 health_up(struct director *d, struct service *s, const struct health_update *u,
     int *added)
@@ -154,13 +156,13 @@ health_up(struct director *d, struct service *s, const struct health_update *u,
 	int w = u->dynamic ? u->weight : e ? e->weight : u->weight, rc = 0;
 
 	if (ds) {
-		if ((e && atomic_load(&ds->weight) == 0 && e->inhibit) ||
-		    u->dynamic)
+		if (((e && atomic_load(&ds->weight) == 0 && e->inhibit) ||
+		    u->dynamic) && atomic_load(&ds->weight) != w)
 			rc = svc_edit_dest(s, ds, ds->method, w,
-			    ds->u_threshold, ds->l_threshold);
+			    ds->u_threshold, ds->l_threshold) ?: 1;
 	} else if (!u->release) {
-		rc = dest_add(d, s, e ? e : &u->params, &u->addr, u->port, w);
-		*added = rc == 0;
+		rc = dest_add(d, s, e ? e : &u->params, &u->addr, u->port, w) ?: 1;
+		*added = rc == 1;
 	}
 	if (e)
 		entry_del(t, e);
@@ -262,7 +264,7 @@ health_cmd(struct director *d, json_object *req)
 		    health_down(d, s, &u);
 		if (rc < 0)
 			bad++;
-		else
+		else if (rc > 0)	/* a resend that changes nothing is quiet */
 			log_info("health: real server %s:%u %s%s",
 			    addr_str(&u.addr, a, sizeof(a)), u.port,
 			    u.release ? "released" : u.up ? "up" : "down",

@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#define NOTIFY_TIMEOUT	60.0	/* seconds a notify script may run */
+
 int
 hc_rs_up(const struct hc_rs *rs)
 {
@@ -52,7 +54,7 @@ notify(struct checkd *d, const char *script, const char *what,
 		return;
 	/* The admin's own scripts run as tandem-checkd does (root), as
 	 * keepalived runs notify scripts without script security. */
-	hc_job_run(d, script, NULL, args, 0, NULL, NULL);
+	hc_job_run(d, script, NULL, args, NOTIFY_TIMEOUT, NULL, NULL);
 }
 
 void
