@@ -94,11 +94,15 @@ vrrp_hold_wake(struct vrrpd *d)
 	uint64_t now = vrrp_now();
 	int was[CONF_VRRP_MAX_INST] = { 0 }, any = 0;
 
+	/* First who is master: a sync group follows its first member down
+	 * before the loop reaches the others. */
+	for (int i = 0; i < d->n_inst && i < CONF_VRRP_MAX_INST; i++)
+		was[i] = !d->inst[i].stopping &&
+		    d->inst[i].fsm.state == VRRP_MASTER;
 	for (int i = 0; i < d->n_inst && i < CONF_VRRP_MAX_INST; i++) {
 		struct vrrp_inst *vi = &d->inst[i];
-		if (vi->stopping || vi->fsm.state != VRRP_MASTER)
+		if (!was[i] || vi->fsm.state != VRRP_MASTER)
 			continue;
-		was[i] = 1;
 		if (stalled(vi, now)) {
 			/* Its sync group follows it down (group.c). */
 			vrrp_fsm_step_down(&vi->fsm, now);
@@ -200,7 +204,7 @@ vrrp_hold_inst_json(const struct vrrp_inst *vi)
 	    json_object_new_boolean(vi->phold_cover && f->phold_max));
 	json_object_object_add(o, "held", json_object_new_boolean(f->phold));
 	json_object_object_add(o, "since_ms", json_object_new_int64(
-	    (int64_t)(f->phold ? f->phold_since / 1000 : 0)));
+	    (int64_t)(f->pholds ? f->phold_since / 1000 : 0)));
 	json_object_object_add(o, "until_ms", json_object_new_int64(
 	    (int64_t)(vrrp_fsm_phold_until(f) / 1000)));
 	json_object_object_add(o, "released", f->phold_end == VRRP_PHOLD_NONE ?
