@@ -53,7 +53,7 @@ bulk_start(struct syncd *d)
 	d->bulk_tries = 0;
 	d->bulk_id++;
 	d->n_miss = 0;
-	if (ctl_link_up(d->dir))
+	if (sync_director_up(d))
 		bulk_ask(d);
 	else
 		d->bulk_next_ms = now_ms();	/* once the director is back */
@@ -265,7 +265,7 @@ sync_backup_tick(struct syncd *d, uint64_t now)
 		return;
 	send_nacks(d, now);
 	if (d->bulk_end_seen || now < d->bulk_next_ms ||
-	    !ctl_link_up(d->dir))
+	    !sync_director_up(d))
 		return;
 	if (d->bulk_tries < d->sc.bulk_attempts) {
 		bulk_ask(d);

@@ -117,11 +117,11 @@ ask_dump(struct syncd *d)
 	json_object_object_add(req, "cmd", json_object_new_string("sync_dump"));
 	json_object_object_add(req, "id",
 	    json_object_new_int64((int64_t)(d->dump_id & INT64_MAX)));
-	if (sync_director_send(d, req) == 0) {
-		d->dumping = 1;
-		d->dump_first = d->seq + 1;
-		d->dump_pending = 0;
-	}
+	d->dumping = 1;
+	d->dump_pending = 0;
+	d->dump_first = d->seq + 1;
+	if (sync_director_send(d, req) == -1)
+		d->dumping = 0;	/* the backup asks again */
 	json_object_put(req);
 }
 

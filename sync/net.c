@@ -108,8 +108,8 @@ sync_net_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
 	sync_backup_datagram(d, from, buf, len, info.seq);
 }
 
-static void
-ctl_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
+void
+sync_net_ctl_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
     size_t len)
 {
 	struct sync_ctl_msg m;
@@ -182,7 +182,7 @@ on_read(evutil_socket_t fd, short ev, void *arg)
 			return;
 		}
 		if (fd == d->ctl_fd)
-			ctl_input(d, from.sin_addr, buf, (size_t)n);
+			sync_net_ctl_input(d, from.sin_addr, buf, (size_t)n);
 		else
 			sync_net_input(d, from.sin_addr, buf, (size_t)n);
 	}
@@ -264,6 +264,9 @@ sync_net_send(struct syncd *d, int ctl, const uint8_t *buf, size_t len)
 	    .sin_port = htons(ctl ? d->sc.ctl_port : d->sc.port),
 	    .sin_addr = d->sc.group };
 	int fd = ctl ? d->ctl_fd : d->fd, rc = 0;
+
+	if (d->tx_hook != NULL)
+		return d->tx_hook(d, ctl, buf, len);
 
 	if (d->sc.n_peers == 0) {
 		if (sendto(fd, buf, len, 0, (struct sockaddr *)&to,

@@ -43,7 +43,15 @@ sync_role_set(struct syncd *d, enum sync_role r, const char *why)
 int
 sync_director_send(struct syncd *d, json_object *req)
 {
+	if (d->dir_hook != NULL)
+		return d->dir_hook(d, req);
 	return d->dir ? ctl_link_send(d->dir, req) : -1;
+}
+
+int
+sync_director_up(const struct syncd *d)
+{
+	return d->dir_hook != NULL || (d->dir != NULL && ctl_link_up(d->dir));
 }
 
 static const char *

@@ -97,6 +97,10 @@ struct syncd {
 	uint64_t		 rx_errors;	/* recvfrom failures */
 	struct sync_counters	 c;
 
+	/* Replaced in unit tests by a simulated network and director. */
+	int	(*tx_hook)(struct syncd *, int ctl, const uint8_t *, size_t);
+	int	(*dir_hook)(struct syncd *, struct json_object *req);
+
 	/* links to the director and to tandem-vrrpd */
 	struct ctl_link		*dir, *vrrp;
 	enum sync_role		 role;
@@ -146,6 +150,8 @@ struct sync_peer *sync_peer_find(struct syncd *d, struct in_addr a);
 struct sync_peer *sync_peer_get(struct syncd *d, struct in_addr a);
 void	sync_net_input(struct syncd *d, struct in_addr from,
 	    const uint8_t *buf, size_t len);
+void	sync_net_ctl_input(struct syncd *d, struct in_addr from,
+	    const uint8_t *buf, size_t len);
 int	sync_net_send(struct syncd *d, int ctl, const uint8_t *buf,
 	    size_t len);
 
@@ -172,6 +178,7 @@ void	sync_role_close(struct syncd *d);
 void	sync_role_set(struct syncd *d, enum sync_role r, const char *why);
 const char *sync_role_name(enum sync_role r);
 int	sync_director_send(struct syncd *d, struct json_object *req);
+int	sync_director_up(const struct syncd *d);
 
 /* ctrl.c: control datagrams (NACK, bulk request and end) */
 #define SYNC_CTL_BULK_REQ	1
