@@ -5,11 +5,18 @@
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# make install: the config directory the units point at, systemd units,
+# and the MIB files when the snmp folder has them.
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+MIBDIR  ?= $(PREFIX)/share/snmp/mibs
+MIB_FILES = $(wildcard snmp/mibs/*.txt snmp/mibs/*-MIB etc/mibs/*.txt etc/mibs/*-MIB)
 B       := build
 
 CC      ?= gcc
 PKGS    := libevent libnl-3.0 libnl-route-3.0 libconfig libcrypto json-c \
            libssl libevent_openssl
+PKGS    += libcap-ng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -27,6 +34,7 @@ SYNC_SRC := $(filter-out sync/main.c,$(wildcard sync/*.c))
 SNMP_SRC := $(filter-out snmp/main.c,$(wildcard snmp/*.c))
 SNMP_LIBS := -lnetsnmpagent -lnetsnmp
 HC_SRC  := $(filter-out healthcheck/main.c,$(wildcard healthcheck/*.c))
+NODE_SRC := $(filter-out node/main.c,$(wildcard node/*.c))
 
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
 DIR_OBJ := $(DIR_SRC:%.c=$(B)/obj/%.o)
@@ -35,16 +43,18 @@ VRRP_OBJ := $(VRRP_SRC:%.c=$(B)/obj/%.o)
 SYNC_OBJ := $(SYNC_SRC:%.c=$(B)/obj/%.o)
 SNMP_OBJ := $(SNMP_SRC:%.c=$(B)/obj/%.o)
 HC_OBJ  := $(HC_SRC:%.c=$(B)/obj/%.o)
+NODE_OBJ := $(NODE_SRC:%.c=$(B)/obj/%.o)
 
 BINS    := $(B)/bin/tandem-director $(B)/bin/tandemctl $(B)/bin/tandem-vrrpd $(B)/bin/tandem-syncd \
            $(B)/bin/tandem-snmpd $(B)/bin/tandem-checkd
+BINS    += $(B)/bin/tandemd
 TOOLS   := $(patsubst tests/tools/%.c,$(B)/tools/%,$(wildcard tests/tools/*.c))
 UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all tools deps test unit unit-asan fuzz integration demo bench install clean lint
 all: $(BINS) tools
 
-$(B)/obj/%.o: %.c $(wildcard lib/*.h director/*.h ctl/*.h vrrp/*.h sync/*.h snmp/*.h healthcheck/*.h)
+$(B)/obj/%.o: %.c $(wildcard lib/*.h director/*.h ctl/*.h vrrp/*.h sync/*.h snmp/*.h healthcheck/*.h node/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
@@ -91,6 +101,14 @@ $(B)/bin/tandem-checkd: $(B)/obj/healthcheck/main.o $(B)/libcheckd.a $(B)/libtan
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/libnode.a: $(NODE_OBJ)
+	@rm -f $@; ar rcs $@ $^
+
+# tandemd checks the sync and snmp sections with their daemons' parsers.
+$(B)/bin/tandemd: $(B)/obj/node/main.o $(B)/libnode.a $(B)/libsync.a $(B)/libsnmpd.a $(B)/libtandem.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
 tools: $(TOOLS)
 $(B)/tools/syncsend: tests/tools/syncsend.c $(B)/libsync.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
@@ -104,9 +122,9 @@ $(B)/tools/%: tests/tools/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< -lpthread
 
-$(B)/tests/%: tests/unit/%.c $(B)/libdirector.a $(B)/libctl.a $(B)/libvrrp.a $(B)/libsync.a $(B)/libsnmpd.a $(B)/libcheckd.a $(B)/libtandem.a
+$(B)/tests/%: tests/unit/%.c $(B)/libdirector.a $(B)/libctl.a $(B)/libvrrp.a $(B)/libnode.a $(B)/libsync.a $(B)/libsnmpd.a $(B)/libcheckd.a $(B)/libtandem.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Idirector -Ictl -Ivrrp -Isync -Isnmp -Ihealthcheck -o $@ $^ $(LDLIBS) $(SNMP_LIBS) -lcmocka
+	$(CC) $(CFLAGS) -Idirector -Ictl -Ivrrp -Isync -Isnmp -Ihealthcheck -Inode -o $@ $^ $(LDLIBS) $(SNMP_LIBS) -lcmocka
 
 # The unit tests again, under AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
@@ -143,13 +161,15 @@ bench: deps all $(BENCH_BINS)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
-	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl vrrp sync snmp healthcheck
+	  --suppress=missingIncludeSystem --inline-suppr -Ilib lib director ctl vrrp sync snmp healthcheck node
 	clang-tidy --quiet -warnings-as-errors='*' -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
 	  $(LIB_SRC) $(DIR_SRC) director/main.c $(CTL_SRC) ctl/main.c $(VRRP_SRC) vrrp/main.c $(SYNC_SRC) sync/main.c $(SNMP_SRC) snmp/main.c $(HC_SRC) healthcheck/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability \
 	  --suppress=missingIncludeSystem --inline-suppr -Ilib -Isync -Itests/tools/streamcheck tests/tools
 	clang-tidy --quiet -warnings-as-errors='*' -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
 	  $(wildcard tests/tools/*.c) $(SC_SRC) -- -std=gnu11 -D_GNU_SOURCE -Ilib -Isync -Itests/tools/streamcheck $(PKG_CFLAGS)
+	clang-tidy --quiet -warnings-as-errors='*' -checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier' \
+	  $(NODE_SRC) node/main.c -- -std=gnu11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
@@ -158,6 +178,13 @@ install: all
 	install -m 0644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -m 0644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 0644 etc/*.conf $(DESTDIR)$(PREFIX)/share/doc/tandem/examples/
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/tandem $(DESTDIR)$(UNITDIR)
+	for u in etc/systemd/*.service etc/systemd/*.target; do \
+	  sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    $$u >$(DESTDIR)$(UNITDIR)/$${u##*/} && \
+	  chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
+	$(if $(MIB_FILES),install -d $(DESTDIR)$(MIBDIR) && \
+	  install -m 0644 $(MIB_FILES) $(DESTDIR)$(MIBDIR)/)
 
 clean:
 	rm -rf $(B)

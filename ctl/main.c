@@ -5,6 +5,7 @@
 #include "request.h"
 #include "vrrp.h"
 #include "checks.h"
+#include "tandemd.h"
 
 #include "ctlmsg.h"
 
@@ -256,6 +257,9 @@ main(int argc, char **argv)
 		return ctl_vrrp_main(argc, argv);
 	if (ctl_checks_wanted(argc, argv))
 		return ctl_checks_main(argc, argv);
+	if (ctl_node_wanted(argc, argv) &&
+	    (status = ctl_node_main(argc, argv)) >= 0)
+		return status;
 	if (cmd_parse(argc, argv, &cmd, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", ctx.prog, err);
 		cmd_usage(stderr, ctx.prog, 0);

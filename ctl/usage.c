@@ -15,6 +15,7 @@ static const char *const synopsis[] = {
 	"-Z [virtual-service]",
 	"--set tcp tcpfin udp",
 	"status",
+	"reload",
 	"-h",
 };
 
@@ -34,6 +35,8 @@ static const char commands[] =
 	"  --zero            -Z        zero counters in a service or all services\n"
 	"  --set tcp tcpfin udp        set connection timeout values\n"
 	"  status                      show the director's status counters\n"
+	"                              (and tandemd's daemons when it runs)\n"
+	"  reload                      check and apply the config file again\n"
 	"  vrrp                        show tandem-vrrpd's VRRP instances\n"
 	"  checks                      show tandem-checkd's health checks\n"
 	"  --help            -h        display this help message\n"

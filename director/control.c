@@ -672,6 +672,8 @@ control_handle(struct ctl_client *cl, json_object *req, void *arg)
 		return csync_install(d, req);
 	if (strcmp(cmd, "dest_health") == 0)
 		return health_cmd(d, req);
+	if (strcmp(cmd, "reload") == 0)
+		return director_reload(d);
 	if (strcmp(cmd, "release") == 0) {
 		const char *name = req_str(req, "instance");
 		if (name == NULL || vip_release(&d->vips, name) < 0)

@@ -35,6 +35,21 @@ struct health_table {			/* health.c: the down servers */
 	int			 n, cap;
 };
 
+/* A real server a reload left out of the file, drained until its last
+ * active connection ends (reload.c); named by key, as tandemctl may
+ * delete it meanwhile. */
+struct drain_key {
+	uint32_t		 fwmark;
+	uint8_t			 proto;
+	struct tnd_addr		 vaddr, daddr;
+	uint16_t		 vport, dport;
+};
+
+struct drain_list {
+	struct drain_key	*v;
+	int			 n, cap;
+};
+
 struct director {
 	struct tandem_conf	 conf;
 	const char		*run_dir;
@@ -55,6 +70,7 @@ struct director {
 	uint64_t		 ring_drops;	/* kernel drops, ring full */
 	struct csync		 csync;		/* connection sync */
 	struct health_table	 health;	/* from tandem-checkd */
+	struct drain_list	 drains;	/* reload.c */
 };
 
 /* engine.c: the per-frame path, run by workers. */
@@ -80,6 +96,12 @@ struct dest *persist_pick(struct director *d, struct service *s,
 int	director_apply_config(struct director *d);
 int	director_own_all(struct director *d);
 void	director_resolve_dests(struct director *d);
+
+/* reload.c: apply the config file again (SIGHUP, "reload"): the reply
+ * says what changed, or why nothing did. */
+struct json_object *director_reload(struct director *d);
+/* Once a second: delete drained real servers with no active connection. */
+void	reload_drain_tick(struct director *d);
 
 /* control.c */
 struct ctl_client;

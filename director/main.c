@@ -5,6 +5,7 @@
 #include "ctlmsg.h"
 #include "daemon.h"
 #include "log.h"
+#include "privs.h"
 #include "scheduler.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <linux/capability.h>
 
 static void
 on_signal(evutil_socket_t sig, short ev, void *arg)
@@ -23,7 +25,8 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 	struct director *d = arg;
 
 	if (sig == SIGHUP) {
-		log_info("SIGHUP: reload is not supported yet; ignored");
+		log_info("SIGHUP: reloading %s", d->conf.path);
+		json_object_put(director_reload(d));
 		return;
 	}
 	log_info("signal %d: stopping", (int)sig);
@@ -47,6 +50,7 @@ on_tick(evutil_socket_t fd, short ev, void *arg)
 	pthread_rwlock_wrlock(&d->svcs.lock);
 	svc_trash_collect(&d->svcs);
 	pthread_rwlock_unlock(&d->svcs.lock);
+	reload_drain_tick(d);
 	director_resolve_dests(d);
 }
 
@@ -160,6 +164,10 @@ run(struct director *d)
 	if (!d->conf.has_vrrp && director_own_all(d) == -1)
 		return 1;
 	director_resolve_dests(d);
+	/* Packet sockets, tunnels and interface settings: nothing else,
+	 * here in the only thread, which the workers inherit. */
+	static const int caps[] = { CAP_NET_RAW, CAP_NET_ADMIN };
+	privs_keep("tandem-director", caps, 2, 1);
 	if (start_workers(d) == -1)
 		fatalx("cannot start the packet workers");
 
@@ -224,6 +232,7 @@ main(int argc, char *argv[])
 	svc_table_free(&d.svcs);
 	health_free(&d);
 	l2tab_free(&d.l2);
+	free(d.drains.v);
 	conf_free(&d.conf);
 	return rc;
 }

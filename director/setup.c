@@ -141,6 +141,31 @@ add_range(struct director *d, struct vip_instance *inst, int *n_inst,
 	return 0;
 }
 
+/* After a reload: an interface whose VIPs all left the file is released. */
+static void
+release_stale(struct director *d, const struct vip_instance *inst, int n)
+{
+	char stale[VIP_MAX_INSTANCES][CONF_NAME_MAX];
+	int n_stale = 0;
+
+	pthread_rwlock_rdlock(&d->vips.lock);
+	for (int i = 0; i < d->vips.n; i++) {
+		const char *name = d->vips.inst[i].name;
+		int j;
+		if (strncmp(name, "director-", 9) != 0)
+			continue;
+		for (j = 0; j < n && strcmp(inst[j].name, name) != 0; j++)
+			;
+		if (j == n)
+			snprintf(stale[n_stale++], CONF_NAME_MAX, "%s", name);
+	}
+	pthread_rwlock_unlock(&d->vips.lock);
+	for (int i = 0; i < n_stale; i++) {
+		vip_release(&d->vips, stale[i]);
+		log_info("released %s: no VIP of the file is on it", stale[i]);
+	}
+}
+
 /* Without a vrrp section the director owns every VIP itself. */
 int
 director_own_all(struct director *d)
@@ -168,6 +193,7 @@ director_own_all(struct director *d)
 		    inst[i].ifname, inst[i].vrid);
 		engine_announce(d, &inst[i]);
 	}
+	release_stale(d, inst, n);
 	return 0;
 }
 

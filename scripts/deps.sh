@@ -10,11 +10,15 @@ PACKAGES=(
 	build-essential clang pkg-config
 	libevent-dev libnl-3-dev libnl-route-3-dev libconfig-dev libssl-dev
 	libjson-c-dev libsnmp-dev
+	# privileges: each daemon keeps only the capabilities it needs
+	libcap-ng-dev
 	# unit tests, sanitizers, fuzzers (libclang-rt-14-dev holds libFuzzer and
 	# the ASan/UBSan runtimes for Debian 12's clang 14)
 	libcmocka-dev libclang-rt-14-dev
 	# lint and docs
 	cppcheck clang-tidy mandoc
+	# make install's test checks the systemd units (systemd-analyze verify)
+	systemd
 	# integration labs, demo and bench
 	iproute2 nftables iputils-ping procps tcpdump tshark python3 python3-scapy
 	nginx-light wrk curl haproxy keepalived snmpd snmp

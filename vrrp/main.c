@@ -6,6 +6,7 @@
 #include "ctlmsg.h"
 #include "daemon.h"
 #include "log.h"
+#include "privs.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <linux/capability.h>
 
 static void
 on_signal(evutil_socket_t sig, short ev, void *arg)
@@ -94,6 +96,11 @@ run(struct vrrpd *d)
 		rc = 1;
 		goto out;
 	}
+	/* Adverts and ARP (raw and packet sockets), and scripts run as
+	 * script_user (setuid, setgid, and killing them on timeout). */
+	static const int caps[] = { CAP_NET_RAW, CAP_NET_ADMIN, CAP_SETUID,
+	    CAP_SETGID, CAP_KILL };
+	privs_keep("tandem-vrrpd", caps, 5, 1);
 	ev[0] = evsignal_new(d->base, SIGTERM, on_signal, d);
 	ev[1] = evsignal_new(d->base, SIGINT, on_signal, d);
 	ev[2] = evsignal_new(d->base, SIGHUP, on_signal, d);

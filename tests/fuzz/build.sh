@@ -7,6 +7,8 @@ out=${1:-build/fuzz}
 mkdir -p "$out"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -std=gnu11 -D_GNU_SOURCE -Ilib -Idirector -Ivrrp -Isync $(pkg-config --cflags libnl-3.0 json-c)"
 libs="$(pkg-config --libs libevent libnl-3.0 libnl-route-3.0 libconfig libcrypto json-c) -lpthread"
+# lib/privs.c: libcap-ng
+libs="$libs $(pkg-config --libs libcap-ng)"
 srcs="lib/*.c $(ls director/*.c | grep -v director/main.c) $(ls vrrp/*.c 2>/dev/null | grep -v vrrp/main.c) $(ls sync/*.c 2>/dev/null | grep -v sync/main.c)"
 # tandem-snmpd's targets also take snmp/ and net-snmp.
 snmp_srcs="$(ls snmp/*.c 2>/dev/null | grep -v snmp/main.c)"
