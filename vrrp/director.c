@@ -29,6 +29,7 @@ struct vrrp_dir {
 	int			 head, n;
 	int			 inflight;	/* 1: queue[head]; 2: poll */
 	uint64_t		 sent_at;
+	uint64_t		 ticked_at;	/* the last dir_tick */
 	int			 fails;
 };
 
@@ -267,9 +268,18 @@ dir_tick(evutil_socket_t fd, short ev, void *arg)
 {
 	struct vrrp_dir *dir = arg;
 	uint64_t tmo = (uint64_t)(dir->d->vc.director_timeout * 1e6);
+	uint64_t iv = (uint64_t)(dir->d->vc.director_interval * 1e6);
+	uint64_t now = vrrp_now();
 
 	vrrp_hold_wake(dir->d);
-	if (dir->inflight && vrrp_now() - dir->sent_at >= tmo) {
+	/* A tick this late means our own loop stood still (a freeze): the
+	 * answer may be waiting unread, so it is not the director's miss. */
+	if (dir->inflight && dir->ticked_at && now - dir->ticked_at > iv + tmo) {
+		log_debug("director: our loop stood still, poll timer restarted");
+		dir->sent_at = now;
+	}
+	dir->ticked_at = now;
+	if (dir->inflight && now - dir->sent_at >= tmo) {
 		if (dir->fails == 0)	/* once per outage, not per tick */
 			log_warnx("director: no answer in %.2f s",
 			    dir->d->vc.director_timeout);

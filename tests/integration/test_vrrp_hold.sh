@@ -164,6 +164,8 @@ grep -qE "(ext|int): this node stood still [0-9]* ms, longer than the Master_Dow
 	tap_fail "a logs the stall" "$(tail -5 "$LAB_TMP/vrrpd-a.log")"
 tap_is "$(never_master 2000)/$(gget b transitions)" "ok/$tr_b" \
 	"a stays backup until released; b never left master"
+tap_is "$(grep -cE 'director: no answer|-> FAULT' "$LAB_TMP/vrrpd-a.log")" 0 \
+	"a's own freeze is not counted against its director (no FAULT)"
 trel=$EPOCHREALTIME
 sync_state true "$(mono_ms)" >/dev/null
 wait_for '[ "$(both)" = MASTER/BACKUP ]' 5
