@@ -54,15 +54,21 @@ jdbl(json_object *o, const char *key)
 	    json_object_get_double(v) : 0;
 }
 
-void
-ctl_checks_print(FILE *out, json_object *reply)
+static void
+print_header(FILE *out)
+{
+	fprintf(out, "%-22s %-24s %-5s %-5s %-6s %9s %7s %7s %7s %6s  %s\n",
+	    "VirtualServer", "RealServer", "Type", "State", "Last",
+	    "Latency", "Checks", "Failed", "Changes", "Missed", "Reason");
+}
+
+/* The rows of one reply page. */
+static void
+print_rows(FILE *out, json_object *reply)
 {
 	json_object *arr;
 	char rs[64];
 
-	fprintf(out, "%-22s %-24s %-5s %-5s %-6s %9s %7s %7s %7s %6s  %s\n",
-	    "VirtualServer", "RealServer", "Type", "State", "Last",
-	    "Latency", "Checks", "Failed", "Changes", "Missed", "Reason");
 	if (json_object_object_get_ex(reply, "checks", &arr))
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
 			json_object *o = json_object_array_get_idx(arr, i);
@@ -94,10 +100,48 @@ ctl_checks_print(FILE *out, json_object *reply)
 		}
 }
 
+void
+ctl_checks_print(FILE *out, json_object *reply)
+{
+	print_header(out);
+	print_rows(out, reply);
+}
+
+struct checks_ctx {
+	int		 json;
+	int		 pages;
+	json_object	*all;		/* --json: every page merged */
+};
+
+/* --json: append a page's arrays to the merged reply. */
+static void
+merge(json_object *all, json_object *page)
+{
+	static const char *const keys[] = { "checks", "virtual_servers" };
+	json_object *arr, *into;
+
+	for (size_t k = 0; k < 2; k++) {
+		if (!json_object_object_get_ex(page, keys[k], &arr) ||
+		    !json_object_is_type(arr, json_type_array))
+			continue;
+		if (!json_object_object_get_ex(all, keys[k], &into)) {
+			into = json_object_new_array();
+			json_object_object_add(all, keys[k], into);
+		}
+		for (size_t i = 0; i < json_object_array_length(arr); i++)
+			json_object_array_add(into, json_object_get(
+			    json_object_array_get_idx(arr, i)));
+	}
+	json_object_object_foreach(page, key, val)
+		if (strcmp(key, "checks") != 0 &&
+		    strcmp(key, "virtual_servers") != 0)
+			json_object_object_add(all, key, json_object_get(val));
+}
+
 static int
 on_reply(json_object *reply, void *arg)
 {
-	int json = *(int *)arg;
+	struct checks_ctx *c = arg;
 	json_object *ok;
 
 	if (!json_object_object_get_ex(reply, "ok", &ok) ||
@@ -106,10 +150,14 @@ on_reply(json_object *reply, void *arg)
 		    "tandem-checkd refused the request"));
 		return -1;
 	}
-	if (json)
-		fmt_json(stdout, reply);
-	else
-		ctl_checks_print(stdout, reply);
+	if (c->json) {
+		merge(c->all, reply);
+	} else {
+		if (c->pages == 0)
+			print_header(stdout);
+		print_rows(stdout, reply);
+	}
+	c->pages++;
 	return 0;
 }
 
@@ -118,7 +166,8 @@ ctl_checks_main(int argc, char **argv)
 {
 	const char *run_dir = CMD_DEF_RUNDIR;
 	json_object *req;
-	int json = 0, fd, rc;
+	struct checks_ctx c = { 0, 0, NULL };
+	int fd, rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc)
@@ -126,7 +175,7 @@ ctl_checks_main(int argc, char **argv)
 		else if (strncmp(argv[i], "--run-dir=", 10) == 0)
 			run_dir = argv[i] + 10;
 		else if (strcmp(argv[i], "--json") == 0)
-			json = 1;
+			c.json = 1;
 		else if (strcmp(argv[i], "checks") != 0) {
 			fprintf(stderr, "usage: tandemctl [--run-dir DIR] checks "
 			    "[--json]\n");
@@ -140,9 +189,13 @@ ctl_checks_main(int argc, char **argv)
 	}
 	req = json_object_new_object();
 	json_object_object_add(req, "cmd", json_object_new_string("checks"));
-	rc = ctl_call(fd, req, on_reply, &json);
+	c.all = json_object_new_object();
+	rc = ctl_call(fd, req, on_reply, &c);
 	json_object_put(req);
 	close(fd);
+	if (rc == 0 && c.json)
+		fmt_json(stdout, c.all);
+	json_object_put(c.all);
 	if (rc == -1) {
 		fprintf(stderr, "tandemctl: no reply from tandem-checkd\n");
 		return 1;

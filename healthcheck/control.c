@@ -76,18 +76,40 @@ vs_json(const struct hc_vs *vs)
 	return o;
 }
 
+/* Pages of at most PAGE entries (checks, then virtual servers), so that
+ * no frame passes CTL_MAX_BODY however many checks there are; every page
+ * but the last carries CTL_F_MORE, the last one the peers' states. */
+#define PAGE	1000
+
+static void
+page_send(struct ctl_client *cl, json_object **page, const char *key,
+    json_object **arr, int more)
+{
+	json_object_object_add(*page, key, *arr);
+	ctl_client_send(cl, CTL_REPLY, more ? CTL_F_MORE : 0, *page);
+	json_object_put(*page);
+	*page = ctl_reply_ok();
+	*arr = json_object_new_array();
+}
+
 static json_object *
-cmd_checks(struct checkd *d)
+cmd_checks(struct checkd *d, struct ctl_client *cl)
 {
 	json_object *r = ctl_reply_ok(), *a = json_object_new_array();
-	json_object *v = json_object_new_array();
 
-	for (int i = 0; i < d->n_checks; i++)
+	for (int i = 0; i < d->n_checks; i++) {
 		json_object_array_add(a, hc_ctl_check_json(d->checks[i]));
-	for (int i = 0; i < d->n_vs; i++)
-		json_object_array_add(v, vs_json(&d->vs[i]));
+		if (json_object_array_length(a) == PAGE)
+			page_send(cl, &r, "checks", &a, 1);
+	}
 	J_ADD(r, "checks", a);
-	J_ADD(r, "virtual_servers", v);
+	a = json_object_new_array();
+	for (int i = 0; i < d->n_vs; i++) {
+		json_object_array_add(a, vs_json(&d->vs[i]));
+		if (json_object_array_length(a) == PAGE)
+			page_send(cl, &r, "virtual_servers", &a, 1);
+	}
+	J_ADD(r, "virtual_servers", a);
 	J_ADD(r, "director", json_object_new_boolean(hc_report_director_up(d)));
 	J_ADD(r, "vrrpd", json_object_new_boolean(hc_report_vrrpd_up(d)));
 	return r;
@@ -138,7 +160,7 @@ handle(struct ctl_client *cl, json_object *req, void *arg)
 	if (strcmp(cmd, "status") == 0)
 		return cmd_status(d);
 	if (strcmp(cmd, "checks") == 0)
-		return cmd_checks(d);
+		return cmd_checks(d, cl);
 	if (strcmp(cmd, "reload") == 0)
 		return hc_reload(d) == 0 ? ctl_reply_ok() :
 		    ctl_reply_error("the config has errors; nothing changed");

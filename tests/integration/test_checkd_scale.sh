@@ -68,6 +68,8 @@ if [ "$rss" -lt 65536 ]; then
 else
 	tap_fail "RSS under 64 MiB for 2,000 checks" "RSS ${rss} kB"
 fi
+tap_is "$(hc_ctl checks | wc -l)" 2011 \
+	"tandemctl checks prints all 2,000 checks and 10 quorums (the reply comes in pages)"
 kill -0 "$HC_PID" 2>/dev/null && tap_ok "tandem-checkd still runs" ||
 	tap_fail "tandem-checkd still runs" "$(tail -20 "$LAB_TMP/checkd.log")"
 tap_done
