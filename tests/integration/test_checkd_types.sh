@@ -61,6 +61,8 @@ virtual_servers = (
       $(rs 127.0.0.22 80 'type = "misc"; script = "exit 7"; misc_dynamic = true;')
       $(rs 127.0.0.23 80 "type = \"misc\"; script = \"$W/whoami.sh\";")
       $(rs 127.0.0.24 80 'type = "tcp";')
+      $(rs 127.0.0.26 80 'type = "http"; bindto = "127.0.0.9";')
+      $(rs 127.0.0.27 80 'type = "tcp"; bindto = "10.99.99.99";')
       { address = "127.0.0.25"; port = 80; check = { type = "icmp"; $F }; } ); },
   { address = "fd00::100"; port = 80; method = "nat";
     real_servers = (
@@ -104,6 +106,11 @@ expect 127.0.0.22:80 up "^exit 7: weight 5$" "misc_dynamic: exit 7 is up with we
 tap_is "$(hc_field 127.0.0.22:80 weight)" 5 "misc_dynamic: the weight is 5"
 tap_is "$(cat "$W/uid" 2>/dev/null)" "$(id -u nobody)" "misc scripts run as nobody"
 expect 127.0.0.25:80 up "^echo reply$" "icmp: echo reply"
+expect 127.0.0.26:80 up "^status 200$" "http from a chosen source address (bindto)"
+tap_like "$(cat "$LAB_TMP"/nginx-web-80/access.log)" "127\.0\.0\.9:[0-9]+ 127\.0\.0\.26:80 \"GET / " \
+	"nginx saw that check come from 127.0.0.9"
+expect 127.0.0.27:80 down "^bind to the source address: Cannot assign requested address$" \
+	"a source address the host does not have: down with the reason"
 expect ::1:80 up "^status 200$" "http over IPv6"
 expect ::1:81 up "^echo reply$" "icmpv6: echo reply"
 
