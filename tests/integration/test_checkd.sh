@@ -28,7 +28,7 @@ virtual_servers = (
     method = \"nat\"; alpha = true;
     real_servers = (
       { address = \"192.168.1.11\"; port = 8080;
-        check = { type = \"http\"; path = \"/\"; $CK }; },
+        check = { type = \"http\"; path = \"/hc.txt\"; $CK }; },
       { address = \"192.168.1.12\"; port = 8080;
         check = { type = \"http\"; path = \"/missing\"; $CK }; } ); } );" || exit 1
 
@@ -36,6 +36,8 @@ virtual_servers = (
 tap_is "$(rs_weight 192.168.1.11:8080) $(rs_weight 192.168.1.12:8080)" \
 	"absent absent" "alpha: checked servers start out of the service"
 
+HC8080="$LAB_TMP/nginx-rs1_8080-8080/www/hc.txt"
+echo ok >"$HC8080"
 hc_start || exit 1
 wait_for '[ "$(hc_field 192.168.1.13:80 checks)" -ge 2 ]' 5
 out=$(hc_ctl checks)
@@ -141,6 +143,21 @@ wait_for '[ "$(rs_weight 192.168.1.12:80)" = 1 ]' 5
 tap_is "$(rs_weight 192.168.1.12:80)" 1 "back up, it is listed again with its weight"
 out=$(lab_exec client wrk -c 12 -t 2 -d 2s http://10.0.0.100/ 2>&1)
 wrk_clean "wrk with every server back" "$out"
+
+# A server whose check fails while it still serves: removed, its
+# established connection goes on to the end (IPVS's deleted destination).
+lab_bg client big curl -s -m 20 --limit-rate 1M -o /dev/null -w '%{size_download}' \
+	http://10.0.0.100:8080/big
+BIG=$LAB_PID
+sleep 1
+rm -f "$HC8080"
+wait_for '[ "$(rs_weight 192.168.1.11:8080)" = absent ]' 5
+tap_is "$(rs_weight 192.168.1.11:8080)" absent "its check fails (404): the server leaves the 8080 service"
+tap_is "$(lab_exec client curl -s -m 1 -o /dev/null -w '%{http_code}' http://10.0.0.100:8080/)" \
+	000 "no new connection reaches it"
+wait "$BIG" 2>/dev/null
+tap_is "$(cat "$LAB_TMP/big.log")" 4194304 \
+	"a download in flight on it finishes whole (4 MiB) after its removal"
 
 kill -0 "$HC_PID" 2>/dev/null && tap_ok "tandem-checkd still runs" ||
 	tap_fail "tandem-checkd still runs" "$(tail -20 "$LAB_TMP/checkd.log")"
