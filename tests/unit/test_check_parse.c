@@ -115,6 +115,19 @@ test_http_match(void **state)
 }
 
 static void
+test_http_request(void **state)
+{
+	char buf[256];
+	int n = http_request(buf, sizeof(buf), "/health?x=1", "www.example.com");
+
+	assert_int_equal(n, (int)strlen(buf));
+	assert_string_equal(buf, "GET /health?x=1 HTTP/1.1\r\n"
+	    "Host: www.example.com\r\nUser-Agent: tandem-checkd\r\n"
+	    "Accept: */*\r\nConnection: close\r\n\r\n");
+	assert_int_equal(http_request(buf, 20, "/", "h"), -1);	/* no room */
+}
+
+static void
 test_smtp(void **state)
 {
 	int code = 0;
@@ -179,6 +192,7 @@ main(void)
 		cmocka_unit_test(test_http_chunked),
 		cmocka_unit_test(test_http_until_close_and_bad),
 		cmocka_unit_test(test_http_match),
+		cmocka_unit_test(test_http_request),
 		cmocka_unit_test(test_smtp),
 		cmocka_unit_test(test_dns),
 	};
