@@ -111,6 +111,31 @@ wrk_clean "new-connection wrk across the SIGHUP reload: zero errors" "$(cat "$LA
 tap_like "$(cat "$LAB_TMP/tandemd.log")" "reload: services \+0 -0 ~1, real servers \+1 -[01] ~0, [01] draining" \
 	"the director logs what the SIGHUP reload changed"
 
+# --- health state from tandem-checkd survives a reload ---------------------
+CK='interval = 0.3; timeout = 0.3; rise = 1; fall = 1; retries = 0;'
+ck() { echo "check = { type = \"http\"; path = \"$1\"; $CK };"; }
+rsc() { echo "{ address = \"192.168.1.1$1\"; port = 80; weight = $2; $3 $(ck "$4") }"; }
+write_conf wlc 0 "$(rsc 1 2 "" /), $(rsc 2 3 "inhibit_on_failure = true;" /missing), $(rsc 3 1 "" /missing)"
+out=$(td_ctl reload 2>&1)
+tap_like "$out" "checkd: started with the new file" "a reload that adds checks starts tandem-checkd"
+if wait_for '[ "$(table)" = "192.168.1.11:80 2 192.168.1.12:80 0 " ]' 10; then
+	tap_ok "checkd: rs2 down (inhibit: weight 0), rs3 down (out of the service)"
+else
+	tap_fail "checkd takes rs2 and rs3 down" "$(table)" "$(tail -5 "$LAB_TMP/tandemd.log")"
+fi
+write_conf wlc 0 "$(rsc 1 4 "" /), $(rsc 2 5 "inhibit_on_failure = true;" /missing), $(rsc 3 1 "" /missing)"
+out=$(td_ctl reload 2>&1)
+tap_like "$out" "checkd: SIGHUP sent" "tandemctl reload: checkd gets SIGHUP"
+tap_is "$(table)" "192.168.1.11:80 4 192.168.1.12:80 0 " \
+	"a reload changing weights: rs1 gets 4, the down rs2 stays at 0 and rs3 stays out"
+write_conf wlc 0 "$(rsc 1 4 "" /), $(rsc 2 5 "inhibit_on_failure = true;" /), $(rsc 3 1 "" /missing)"
+td_ctl reload >/dev/null 2>&1
+if wait_for '[ "$(table)" = "192.168.1.11:80 4 192.168.1.12:80 5 " ]' 10; then
+	tap_ok "rs2's check fixed by a reload: back with the weight the file gave it while down (5)"
+else
+	tap_fail "rs2 back with weight 5" "$(table)" "$(tail -8 "$LAB_TMP/tandemd.log")"
+fi
+
 # --- services added and removed ---------------------------------------------
 cat >"$CONF" <<EOF
 director = { interfaces = [ "eth0", "eth1" ]; workers = 2;
