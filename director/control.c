@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CONNS_PER_PAGE	2000
 
@@ -618,7 +619,7 @@ control_handle(struct ctl_client *cl, json_object *req, void *arg)
 	if (strcmp(cmd, "status") == 0) {
 		/* tandem-vrrpd's poll renews the leases of what it owns. */
 		int64_t renew = req_int(req, "renew_ms", 0);
-		if (renew > 0 && renew <= 3600000)
+		if (renew > 0 && renew <= 3600000 && !ctl_client_readonly(cl))
 			vip_renew(&d->vips, now_monotonic_ms(), (uint64_t)renew);
 		return cmd_status(d);
 	}
@@ -697,4 +698,22 @@ control_svc_lookup(struct director *d, uint8_t proto,
     const struct tnd_addr *addr, uint16_t port)
 {
 	return svc_lookup(d, proto, addr, port);
+}
+
+/* node.monitor_socket: director.ro.sock, for monitoring users; the run
+ * directory becomes searchable (not listable) so that they reach it. */
+int
+control_open_monitor(struct director *d)
+{
+	static const char *const ro[] = { "status", "get_services",
+	    "get_conns", "get_timeouts", NULL };
+	char path[256];
+
+	if (ctl_socket_path(path, sizeof(path), d->run_dir, "director.ro") ==
+	    -1 || (d->ctl_ro = ctl_server_open_ro(d->base, path, control_handle,
+	    d, ro)) == NULL)
+		return -1;
+	if (chmod(d->run_dir, 0711) == -1)
+		log_warn("chmod %s", d->run_dir);
+	return 0;
 }

@@ -71,6 +71,7 @@ struct director {
 	struct csync		 csync;		/* connection sync */
 	struct health_table	 health;	/* from tandem-checkd */
 	struct drain_list	 drains;	/* reload.c */
+	struct ctl_server	*ctl_ro;	/* node.monitor_socket */
 };
 
 /* engine.c: the per-frame path, run by workers. */
@@ -108,6 +109,8 @@ struct ctl_client;
 struct json_object *control_handle(struct ctl_client *cl,
 	    struct json_object *req, void *arg);
 void	director_counters(struct director *d, struct counters *out);
+/* The read-only monitoring socket (node.monitor_socket). */
+int	control_open_monitor(struct director *d);
 /* A request's {proto, addr, port} or {fwmark}, and its service. */
 int	control_req_service(struct json_object *o, uint8_t *proto,
 	    struct tnd_addr *addr, uint16_t *port);

@@ -161,6 +161,8 @@ run(struct director *d)
 	if (ctl_socket_path(path, sizeof(path), d->run_dir, "director") == -1 ||
 	    (d->ctl = ctl_server_open(d->base, path, control_handle, d)) == NULL)
 		fatalx("cannot open the control socket in %s", d->run_dir);
+	if (d->conf.node.monitor_socket && control_open_monitor(d) == -1)
+		fatalx("cannot open the monitoring socket in %s", d->run_dir);
 	if (!d->conf.has_vrrp && director_own_all(d) == -1)
 		return 1;
 	director_resolve_dests(d);
@@ -189,6 +191,7 @@ run(struct director *d)
 	for (int i = 0; i < 6; i++)
 		event_free(ev[i]);
 	ctl_server_close(d->ctl);
+	ctl_server_close(d->ctl_ro);
 	csync_free(d);
 	netl_close(d->nl);
 	event_base_free(d->base);

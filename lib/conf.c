@@ -107,6 +107,7 @@ static const struct cw_key node_keys[] = {
 	KS("run_dir", struct conf_node, run_dir, KF_ABS),
 	KF("log_level", log_level_fn, 0),
 	KB("syslog", struct conf_node, use_syslog),
+	KB("monitor_socket", struct conf_node, monitor_socket),
 	KEND
 };
 

@@ -135,6 +135,7 @@ struct conf_node {
 	char		run_dir[CONF_PATH_MAX];
 	int		log_level;		/* enum log_level */
 	int		use_syslog;		/* node.syslog, default false */
+	int		monitor_socket;		/* NAME.ro.sock, default false */
 };
 
 struct tandem_conf {

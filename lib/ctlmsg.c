@@ -30,6 +30,7 @@ struct ctl_server {
 	char			 path[108];
 	int			 n_clients;
 	uint64_t		 refused;
+	const char *const	*ro_cmds;	/* read-only socket: what it serves */
 };
 
 struct ctl_client {
@@ -151,6 +152,25 @@ ctl_client_pending(const struct ctl_client *cl)
 	return evbuffer_get_length(bufferevent_get_output(cl->bev));
 }
 
+/* On a read-only socket, a reply refusing any command not listed; NULL
+ * when the request may go to the handler. */
+static json_object *
+ro_refuse(struct ctl_server *srv, json_object *req)
+{
+	json_object *c;
+	const char *cmd;
+
+	if (srv->ro_cmds == NULL)
+		return NULL;
+	if (json_object_object_get_ex(req, "cmd", &c) &&
+	    (cmd = json_object_get_string(c)) != NULL)
+		for (const char *const *p = srv->ro_cmds; *p; p++)
+			if (strcmp(*p, cmd) == 0)
+				return NULL;
+	srv->refused++;
+	return ctl_reply_error("refused: this socket is read-only");
+}
+
 /* Take whole frames off the input buffer; refuse the client on any error. */
 static void
 client_read(struct bufferevent *bev, void *arg)
@@ -189,7 +209,9 @@ client_read(struct bufferevent *bev, void *arg)
 			    "JSON object");
 			goto refuse;
 		}
-		json_object *reply = cl->srv->handler(cl, req, cl->srv->arg);
+		json_object *reply = ro_refuse(cl->srv, req);
+		if (reply == NULL)
+			reply = cl->srv->handler(cl, req, cl->srv->arg);
 		json_object_put(req);
 		if (reply) {
 			ctl_client_send(cl, CTL_REPLY, 0, reply);
@@ -227,9 +249,10 @@ server_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 
-	/* Only root or our own user may talk to a daemon. */
+	/* Only root or our own user may talk to a daemon; anyone to its
+	 * read-only socket. */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
-	    (cred.uid != 0 && cred.uid != geteuid())) {
+	    (srv->ro_cmds == NULL && cred.uid != 0 && cred.uid != geteuid())) {
 		log_warnx("control: refused a connection from uid %u", cred.uid);
 		srv->refused++;
 		close(fd);
@@ -313,6 +336,29 @@ ctl_server_close(struct ctl_server *srv)
 	evconnlistener_free(srv->listener);
 	unlink(srv->path);
 	free(srv);
+}
+
+struct ctl_server *
+ctl_server_open_ro(struct event_base *base, const char *path,
+    ctl_handler handler, void *arg, const char *const *ro_cmds)
+{
+	struct ctl_server *srv = ctl_server_open(base, path, handler, arg);
+
+	if (srv == NULL)
+		return NULL;
+	srv->ro_cmds = ro_cmds;
+	if (chmod(path, 0666) == -1) {
+		log_warn("control: chmod %s", path);
+		ctl_server_close(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+int
+ctl_client_readonly(const struct ctl_client *cl)
+{
+	return cl->srv->ro_cmds != NULL;
 }
 
 uint64_t

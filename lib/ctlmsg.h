@@ -60,6 +60,15 @@ void	ctl_client_on_close(struct ctl_client *cl,
 	    void (*fn)(struct ctl_client *cl, void *arg), void *arg);
 /* Bytes queued to the client and not yet written (back-pressure). */
 size_t	ctl_client_pending(const struct ctl_client *cl);
+/* A read-only socket for monitoring, mode 0666: any local user may
+ * connect, and only the requests whose "cmd" is in ro_cmds (a NULL-ended
+ * list the caller keeps) reach the handler; the others are refused with
+ * an error and counted. */
+struct ctl_server *ctl_server_open_ro(struct event_base *base,
+    const char *path, ctl_handler handler, void *arg,
+    const char *const *ro_cmds);
+/* Is this client on a read-only socket? */
+int	ctl_client_readonly(const struct ctl_client *cl);
 /* Messages refused since start: malformed, oversized, wrong sender. */
 uint64_t ctl_server_refused(const struct ctl_server *srv);
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -223,5 +224,17 @@ nd_ctl_open(struct tandemd *t)
 	if (ctl_socket_path(path, sizeof(path), t->run_dir, "tandemd") == -1)
 		return -1;
 	t->ctl = ctl_server_open(t->base, path, handle, t);
-	return t->ctl ? 0 : -1;
+	if (t->ctl == NULL)
+		return -1;
+	if (t->monitor) {
+		/* node.monitor_socket: the status, for any local user. */
+		static const char *const ro[] = { "status", NULL };
+		if (ctl_socket_path(path, sizeof(path), t->run_dir,
+		    "tandemd.ro") == -1 || (t->ctl_ro = ctl_server_open_ro(
+		    t->base, path, handle, t, ro)) == NULL)
+			return -1;
+		if (chmod(t->run_dir, 0711) == -1)
+			log_warn("chmod %s", t->run_dir);
+	}
+	return 0;
 }

@@ -123,6 +123,7 @@ run(struct tandemd *t)
 		event_free(t->d[k].timer);
 	event_free(t->start_ev);
 	ctl_server_close(t->ctl);
+	ctl_server_close(t->ctl_ro);
 	event_base_free(t->base);
 	return 0;
 }
@@ -146,6 +147,7 @@ main(int argc, char *argv[])
 	log_set_level(o.debug ? LOG_LVL_DEBUG : c.node.log_level);
 	t.conf_path = o.file;
 	t.debug = o.debug;
+	t.monitor = c.node.monitor_socket;
 	snprintf(t.run_dir, sizeof(t.run_dir), "%s",
 	    o.run_dir ? o.run_dir : c.node.run_dir);
 	conf_free(&c);

@@ -61,6 +61,8 @@ struct tandemd {
 	struct event_base *base;
 	struct event	*start_ev;	/* ordered start / stop polling */
 	struct ctl_server *ctl;
+	struct ctl_server *ctl_ro;	/* node.monitor_socket */
+	int		 monitor;
 };
 
 /* check.c: every section of path, each error "FILE:LINE: KEY: message"

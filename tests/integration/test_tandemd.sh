@@ -46,7 +46,7 @@ tap_is "$(printf '%s\n' "$out" | grep -c 'vrid')" 1 \
 # --- a supervised node ------------------------------------------------------
 lab_nat_topology
 cat >"$LAB_TMP/node.conf" <<EOF
-node = { name = "lb1"; };
+node = { name = "lb1"; monitor_socket = true; };
 director = { interfaces = [ "eth0", "eth1" ]; };
 virtual_servers = (
   { address = "$VIP"; port = 80; protocol = "tcp"; scheduler = "rr";
@@ -100,8 +100,23 @@ tap_is "$(capeff "$d" CapEff)/$(capeff "$d" CapBnd)" 0000000000003000/0000000000
 tap_is "$(capeff "$v" CapEff)" 00000000000030e0 \
 	"vrrpd keeps CAP_NET_ADMIN, CAP_NET_RAW, CAP_SETUID, CAP_SETGID and CAP_KILL"
 tap_is "$(capeff "$TND" CapEff)" 0000000000000000 "tandemd itself keeps no capability"
-tap_is "$(stat -c '%a %U' "$RUN"/*.sock | sort -u)" "600 root" \
-	"every control socket is mode 0600, owned by root ($(cd "$RUN" && echo *.sock))"
+rw=$(cd "$RUN" && ls *.sock | grep -v '\.ro\.sock$' | tr '\n' ' ')
+tap_is "$(cd "$RUN" && stat -c '%a %U' $rw | sort -u)" "600 root" \
+	"every control socket is mode 0600, owned by root ($rw)"
+tap_is "$(cd "$RUN" && stat -c '%n %a' *.ro.sock | tr '\n' ' ')" \
+	"director.ro.sock 666 tandemd.ro.sock 666 " \
+	"node.monitor_socket: read-only sockets for the director and tandemd, mode 0666"
+# As an unprivileged user: listings through the read-only sockets, no change.
+nobody() { lab_exec director setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+tap_like "$(nobody "$TD_BIN/tandemctl" --run-dir "$RUN" -L -n 2>&1)" "TCP  $VIP:80 rr" \
+	"an unprivileged user lists the table (tandemctl -L -n)"
+tap_like "$(nobody "$TD_BIN/tandemctl" --run-dir "$RUN" status 2>&1)" $'director +[0-9]+ +running.*\n(.*\n)*.*conns' \
+	"an unprivileged user reads tandemctl status (tandemd's and the director's)"
+out=$(nobody "$TD_BIN/tandemctl" --run-dir "$RUN" -C 2>&1; echo "rc=$?")
+tap_like "$out" "read-only.*rc=1" "but cannot change anything: tandemctl -C refused"
+out=$(nobody "$TD_BIN/tandemctl" --run-dir "$RUN" reload 2>&1; echo "rc=$?")
+tap_like "$out" "read-only.*rc=1" "nor reload"
+tap_like "$(td_ctl -L -n)" "TCP  $VIP:80 rr" "the table is still there"
 
 wait_for curl_ok 10
 curl_ok && tap_ok "curl through the VIP (VRRP master, NAT)" ||
