@@ -2,11 +2,14 @@
  * through the parser of the daemon that reads it, every error printed once
  * as "FILE:LINE: KEY: message"; and which daemons the config asks for. */
 #include "node.h"
+#include "log.h"
 #include "../sync/syncd.h"
 #include "../snmp/snmpd.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libconfig.h>
 
@@ -119,5 +122,40 @@ nd_check(const char *path, FILE *err, int want[ND_N])
 	if (err != NULL && text != NULL)
 		print_unique(err, text);
 	free(text);
+	return rc;
+}
+
+int
+nd_snapshot(const char *src, const char *dst)
+{
+	char tmp[CONF_PATH_MAX + 48], buf[8192];
+	int in, out, rc = -1;
+	ssize_t n;
+
+	snprintf(tmp, sizeof(tmp), "%s.new", dst);
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warn("cannot read %s", src);
+		return -1;
+	}
+	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1) {
+		log_warn("cannot write %s", tmp);
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	if (n == 0 && fsync(out) == 0)
+		rc = 0;
+	close(in);
+	if (close(out) == -1)
+		rc = -1;
+	if (rc == 0 && rename(tmp, dst) == -1)
+		rc = -1;
+	if (rc == -1) {
+		log_warn("cannot copy %s to %s", src, dst);
+		unlink(tmp);
+	}
 	return rc;
 }

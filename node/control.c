@@ -174,6 +174,11 @@ nd_reload(struct tandemd *t)
 	}
 	fclose(m);
 	free(text);
+	if (nd_snapshot(t->conf_path, t->conf_run) == -1) {
+		t->reload_failures++;
+		return ctl_reply_error("cannot copy %s to %s; nothing changed",
+		    t->conf_path, t->conf_run);
+	}
 	t->reloads++;
 	log_info("reload: %s checked; applying it", t->conf_path);
 	for (int k = 0; k < ND_N; k++)

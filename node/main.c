@@ -107,6 +107,10 @@ run(struct tandemd *t)
 		fatalx("cannot open the control socket in %s", t->run_dir);
 	if (nd_check(t->conf_path, stderr, want) == -1)
 		return 1;
+	snprintf(t->conf_run, sizeof(t->conf_run), "%s/tandemd.conf",
+	    t->run_dir);
+	if (nd_snapshot(t->conf_path, t->conf_run) == -1)
+		return 1;
 	/* tandemd itself needs no capability: the daemons it runs as root get
 	 * theirs from the bounding set, which it leaves as systemd set it. */
 	privs_keep("tandemd", NULL, 0, 0);

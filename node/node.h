@@ -47,7 +47,8 @@ struct nd_daemon {
 };
 
 struct tandemd {
-	const char	*conf_path;
+	const char	*conf_path;	/* the operator's file */
+	char		 conf_run[CONF_PATH_MAX + 32];	/* its last good copy */
 	char		 run_dir[CONF_PATH_MAX];
 	char		 bin_dir[CONF_PATH_MAX];
 	int		 debug;
@@ -71,6 +72,10 @@ struct tandemd {
 int	nd_check(const char *path, FILE *err, int want[ND_N]);
 /* The daemons a (valid) config needs. */
 void	nd_plan(const struct tandem_conf *c, int want[ND_N]);
+/* Copy the checked file src to dst (mode 0600, replaced atomically): the
+ * daemons read that copy, so one restarted after the operator saved a
+ * broken file still gets the last good one. 0 or -1 (logged). */
+int	nd_snapshot(const char *src, const char *dst);
 
 /* super.c */
 void	nd_init(struct tandemd *t);

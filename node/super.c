@@ -95,7 +95,7 @@ child_exec(const struct tandemd *t, const char *path, const char *bin)
 	signal(SIGPIPE, SIG_DFL);	/* ignored dispositions survive exec */
 	argv[n++] = (char *)bin;
 	argv[n++] = (char *)"-f";
-	argv[n++] = (char *)t->conf_path;
+	argv[n++] = (char *)t->conf_run;
 	argv[n++] = (char *)"--run-dir";
 	argv[n++] = (char *)t->run_dir;
 	if (t->debug)

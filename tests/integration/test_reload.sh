@@ -70,7 +70,7 @@ fi
 
 # --- a bad file changes nothing ---------------------------------------------
 before=$(td_ctl -L -n)
-cp "$CONF" "$CONF.good"
+before_t=$(table)
 cat >"$CONF" <<EOF
 director = { interfaces = [ "eth0", "eth1" ]; workers = 2; };
 virtual_servers = (
@@ -89,6 +89,16 @@ tap_is "$(td_ctl -L -n)" "$before" "the running table is unchanged"
 tap_like "$(cat "$LAB_TMP/tandemd.log")" "reload: .*:3: virtual_servers\[0\].scheduler" \
 	"tandemd logs the errors"
 tap_like "$(td_ctl status)" "1 reload\(s\), 1 refused" "tandemctl status counts the refused reload"
+# The bad file is still saved: a director that dies now comes back on the
+# last good copy tandemd keeps, not on the broken file.
+dpid=$(td_ctl status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["tandemd"]["daemons"][0]["pid"])')
+kill -KILL "$dpid"
+if wait_for 'td_ctl status | grep -q "^director .* running .* 1 .* ok"' 10 &&
+    [ "$(table)" = "$before_t" ] && [ -n "$before_t" ]; then
+	tap_ok "a director killed while the file is broken restarts on the last good copy"
+else
+	tap_fail "restart on the last good copy" "$(td_ctl status 2>&1)" "$(td_ctl -L -n 2>&1)"
+fi
 
 # --- new connection per request across a reload (SIGHUP) -------------------
 write_conf wrr 0 "$(rs 2 3), $(rs 3 1)"

@@ -107,6 +107,28 @@ test_check_every_section(void **state)
 	assert_non_null(strstr(out, ":1: syntax error"));
 }
 
+static void
+test_snapshot(void **state)
+{
+	char src[] = "/tmp/test_node_src_XXXXXX", dst[64], buf[64] = "";
+	int fd = mkstemp(src);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "node = {};\n", 11), 11);
+	close(fd);
+	snprintf(dst, sizeof(dst), "%s.copy", src);
+	assert_int_equal(nd_snapshot(src, dst), 0);
+	f = fopen(dst, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "node = {};\n");
+	assert_int_equal(nd_snapshot("/nonexistent/x", dst), -1);
+	unlink(src);
+	unlink(dst);
+}
+
 int
 main(void)
 {
@@ -115,6 +137,7 @@ main(void)
 		cmocka_unit_test(test_exit_reason),
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_check_every_section),
+		cmocka_unit_test(test_snapshot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
