@@ -156,9 +156,6 @@ static int
 director_connect(struct ctl_ctx *ctx, const char *run_dir)
 {
 	ctx->fd = ctl_connect(run_dir, "director");
-	/* Not root: the read-only socket, when node.monitor_socket is on. */
-	if (ctx->fd == -1 && errno == EACCES)
-		ctx->fd = ctl_connect(run_dir, "director.ro");
 	if (ctx->fd == -1) {
 		fprintf(stderr, "%s: cannot reach tandem-director at "
 		    "%s/director.sock: %s\n", ctx->prog, run_dir,

@@ -92,12 +92,7 @@ call(const char *run_dir, const char *daemon, const char *cmd)
 	json_object *req, *reply = NULL;
 	int fd;
 
-	if ((fd = ctl_connect(run_dir, daemon)) == -1 && errno == EACCES) {
-		char ro[32];
-		snprintf(ro, sizeof(ro), "%s.ro", daemon);
-		fd = ctl_connect(run_dir, ro);
-	}
-	if (fd == -1)
+	if ((fd = ctl_connect(run_dir, daemon)) == -1)
 		return NULL;
 	req = json_object_new_object();
 	json_object_object_add(req, "cmd", json_object_new_string(cmd));

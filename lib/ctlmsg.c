@@ -2,6 +2,7 @@
  * side. A frame is read only when whole; a bad header or an undecodable
  * body is refused, counted and the connection closed. */
 #include "ctlmsg.h"
+#include "conf.h"
 #include "cursor.h"
 #include "log.h"
 
@@ -367,8 +368,25 @@ ctl_server_refused(const struct ctl_server *srv)
 	return srv->refused;
 }
 
+static int connect_one(const char *run_dir, const char *daemon);
+
+/* A caller the socket's mode refuses (not root) gets the daemon's
+ * read-only socket, when node.monitor_socket made one. */
 int
 ctl_connect(const char *run_dir, const char *daemon)
+{
+	char ro[CONF_NAME_MAX];
+	int fd = connect_one(run_dir, daemon);
+
+	if (fd == -1 && errno == EACCES &&
+	    (size_t)snprintf(ro, sizeof(ro), "%s.ro", daemon) < sizeof(ro) &&
+	    (fd = connect_one(run_dir, ro)) == -1)
+		errno = EACCES;
+	return fd;
+}
+
+static int
+connect_one(const char *run_dir, const char *daemon)
 {
 	struct sockaddr_un sun;
 	int fd;

@@ -78,6 +78,8 @@ json_object *ctl_reply_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
 /* --- client side, blocking (tandemctl, tests) ------------------------- */
+/* DAEMON.sock in run_dir; a caller its mode refuses (EACCES: not root)
+ * gets DAEMON.ro.sock instead when there is one (node.monitor_socket). */
 int	ctl_connect(const char *run_dir, const char *daemon);
 /* Send a request; call on_reply for each reply frame until one without
  * CTL_F_MORE. Returns 0, or -1 on I/O or framing error (errno set). */
