@@ -60,6 +60,7 @@ vrrp = { director_interval = 0.1; director_timeout = 0.3;
       advert_int = 0.1; virtual_ipaddress = [ "192.168.1.1/24" ]; } );
   sync_groups = ( { name = "pair"; instances = [ "ext", "int" ]; } ); };
 sync = { interface = "eth1"; syncid = 7; };
+snmp = { agentx_socket = "none"; metrics_listen = "127.0.0.1:19469"; };
 EOF
 lab_bg director tandemd "$TD_BIN/tandemd" -f "$LAB_TMP/node.conf" --run-dir "$RUN"
 TND=$LAB_PID
@@ -89,8 +90,15 @@ tap_like "$out" $'DAEMON +PID +STATE.*\ndirector +[0-9]+ +running +[0-9]+s +0 +o
 	"tandemctl status lists each daemon's pid, uptime, restarts and health"
 tap_like "$out" "conns" "tandemctl status still shows the director's counters below"
 tap_like "$(grep -o 'started tandem-[a-z]*' "$LAB_TMP/tandemd.log" | tr '\n' ' ')" \
-	"^started tandem-director started tandem-vrrpd started tandem-syncd $" \
-	"started in order: director, vrrpd, syncd"
+	"^started tandem-director started tandem-vrrpd started tandem-syncd started tandem-snmpd $" \
+	"started in order: director, vrrpd, syncd, snmpd (for the snmp section)"
+tap_like "$(td_ctl status)" $'\nsnmpd +[0-9]+ +running +[0-9]+s +0 +no socket' \
+	"tandem-snmpd runs; it has no control socket, so its health says so"
+if wait_for 'lab_exec director curl -sf -m 1 http://127.0.0.1:19469/metrics | grep -q "^tandem_"' 10; then
+	tap_ok "the snmpd tandemd started serves its metrics"
+else
+	tap_fail "the snmpd tandemd started serves its metrics" "$(tail -5 "$LAB_TMP/tandemd.log")"
+fi
 # Privileges: each keeps only what it needs; sockets only for root.
 capeff() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 d=$(node_get director pid)
@@ -170,7 +178,7 @@ tap_like "$(curl_seq 4 "http://$VIP/")" '^rs[12] rs[12] rs[12] rs[12]$' \
 	"four more requests through the restarted director"
 
 # SIGTERM: every daemon stops, then tandemd.
-pids="$(node_get director pid) $(node_get vrrpd pid) $(node_get syncd pid)"
+pids="$(node_get director pid) $(node_get vrrpd pid) $(node_get syncd pid) $(node_get snmpd pid)"
 kill -TERM "$TND"
 if wait_for "! kill -0 $TND" 15; then
 	wait "$TND"
@@ -186,7 +194,7 @@ else
 	tap_fail "tandemd stops on SIGTERM" "$(tail -20 "$LAB_TMP/tandemd.log")"
 fi
 tap_like "$(grep -o 'tandem-[a-z]* stopped' "$LAB_TMP/tandemd.log" | tr '\n' ' ')" \
-	"^(tandem-(syncd|vrrpd) stopped ){2}tandem-director stopped $" \
+	"^(tandem-(syncd|vrrpd|snmpd) stopped ){3}tandem-director stopped $" \
 	"stopped in reverse order, the director last"
 
 # --- a crash loop is backed off ---------------------------------------------
