@@ -130,6 +130,26 @@ wait_for curl_ok 10
 curl_ok && tap_ok "curl through the VIP (VRRP master, NAT)" ||
 	tap_fail "curl through the VIP" "$(td_ctl -L -n 2>&1)"
 
+# A reload that changes VRRP priorities: vrrpd applies it in place, no flap.
+vr_json() {
+	td_ctl vrrp --json 2>/dev/null | python3 -c '
+import json, sys
+for i in json.load(sys.stdin)["instances"]:
+    if i["name"] == "ext":
+        print(i["state"], i["priority"] if "priority" in i else i.get("base_priority"))' 2>/dev/null
+}
+before_v=$(vr_json)
+sed -i 's/priority = 150/priority = 120/' "$LAB_TMP/node.conf"
+out=$(td_ctl reload 2>&1)
+tap_like "$out" $'director: reloaded: services \\+0 -0 ~0, real servers \\+0 -0 ~0.*\nvrrpd: SIGHUP sent\nsyncd: (SIGHUP sent|does not reload)' \
+	"tandemctl reload: the director has nothing to change, vrrpd and syncd are told"
+if wait_for '[ "$(vr_json)" = "MASTER 120" ]' 5; then
+	tap_ok "vrrpd takes priority 120 and stays MASTER (was: $before_v)"
+else
+	tap_fail "vrrpd applies the new priority without a state change" "before: $before_v" "after: $(vr_json)" "$out"
+fi
+curl_ok && tap_ok "curl through the VIP after the reload" || tap_fail "curl after the reload"
+
 # vrrpd and syncd killed under a live download: restarted, flow intact.
 lab_exec client curl -s -m 60 --limit-rate 500K -o "$LAB_TMP/dl" \
 	-w '%{size_download}' "http://$VIP/big" >"$LAB_TMP/dl.size" 2>&1 &
