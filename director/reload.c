@@ -304,6 +304,8 @@ apply_vs(struct director *d, const struct conf_vs *nv,
 	struct service *s = svc_of(d, nv);
 	int err;
 
+	if (s == NULL && ov != NULL && !vs_differs(nv, ov))
+		return;		/* deleted with tandemctl; the file is the same */
 	if (s == NULL) {
 		if ((err = add_vs(d, nv, &s)) < 0) {
 			log_warnx("reload: cannot add service %s:%u: %s",

@@ -214,8 +214,10 @@ test_runtime_change_kept(void **state)
 	struct dest *rs2 = dest(s, "192.168.1.12", 80);
 	json_object *r;
 
-	/* tandemctl -e set rs2's weight to 7; the file changes rs1 only. */
+	/* tandemctl -e set rs2's weight to 7 and -D deleted the UDP service;
+	 * the file changes rs1 only. */
 	svc_edit_dest(s, rs2, FWD_NAT, 7, 0, 0);
+	svc_del(&fx->d.svcs, svc(fx, IPPROTO_UDP, 53));
 	write_file(fx->path, HEAD
 	    "virtual_servers = ( { address = \"10.0.0.100\"; port = 80;\n"
 	    "  protocol = \"tcp\"; scheduler = \"wrr\"; method = \"nat\";\n"
@@ -229,6 +231,7 @@ test_runtime_change_kept(void **state)
 	json_object_put(r);
 	assert_int_equal(atomic_load(&dest(s, "192.168.1.11", 80)->weight), 4);
 	assert_int_equal(atomic_load(&rs2->weight), 7);
+	assert_null(svc(fx, IPPROTO_UDP, 53));
 }
 
 static void
