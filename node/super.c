@@ -208,9 +208,8 @@ nd_start_step(evutil_socket_t fd, short ev, void *arg)
 	}
 	while (t->start_next < ND_N) {
 		struct nd_daemon *dm = &t->d[t->start_next++];
-		if (!dm->wanted || dm->state == ND_RUNNING ||
-		    dm->state == ND_WAITING)
-			continue;
+		if (!dm->wanted || dm->pid > 0 || dm->state == ND_WAITING)
+			continue;	/* running, stopping or due to restart */
 		if (spawn(dm) == 0) {
 			t->ready_deadline = nd_now_ms() + ND_READY_MS;
 			evtimer_add(t->start_ev, &poll);
@@ -243,9 +242,19 @@ died(struct nd_daemon *dm, int status)
 
 	nd_exit_reason(status, dm->last_exit, sizeof(dm->last_exit));
 	dm->pid = 0;
-	if (dm->t->stopping || dm->state == ND_STOPPING || !dm->wanted) {
+	if (dm->t->stopping || !dm->wanted) {
 		log_info("%s stopped (%s)", dm->bin, dm->last_exit);
 		dm->state = dm->wanted ? ND_STOPPING : ND_OFF;
+		return;
+	}
+	if (dm->state == ND_STOPPING) {
+		/* Stopped by a reload, and wanted again by the next one. */
+		log_info("%s stopped (%s); wanted again: starting it",
+		    dm->bin, dm->last_exit);
+		dm->fails = 0;
+		dm->delay_ms = ND_BACKOFF_MIN;
+		dm->state = ND_WAITING;
+		arm(dm);
 		return;
 	}
 	/* A daemon that ran a while had a fault, not a broken start: it
@@ -279,8 +288,8 @@ term(struct nd_daemon *dm)
 	evtimer_del(dm->timer);
 	if (dm->state == ND_WAITING || dm->state == ND_MISSING)
 		dm->state = ND_OFF;
-	if (dm->pid > 0) {
-		kill(dm->pid, SIGTERM);
+	if (dm->pid > 0 && dm->state != ND_STOPPING) {
+		kill(dm->pid, SIGTERM);	/* once: SIGKILL comes later */
 		dm->state = ND_STOPPING;
 	}
 }

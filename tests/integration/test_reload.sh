@@ -157,6 +157,15 @@ virtual_servers = (
 EOF
 out=$(td_ctl reload 2>&1)
 tap_like "$out" "services \+1 -1 ~0" "a reload replacing VIP:80 by VIP:8080"
+st=$(td_ctl status --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["tandemd"]["daemons"]
+print([x["state"] for x in d if x["name"] == "checkd"][0])')
+if [ "$st" = off ] && grep -q "tandem-checkd is no longer wanted by the config: stopping it" "$LAB_TMP/tandemd.log"; then
+	tap_ok "the file has no check any more: tandemd stops tandem-checkd"
+else
+	tap_fail "tandemd stops tandem-checkd" "state: $st" "$(tail -5 "$LAB_TMP/tandemd.log")"
+fi
 tap_is "$(lab_exec client curl -s -m 3 "http://$VIP:8080/")" "rs1:8080" \
 	"the new service answers"
 tap_like "$(lab_exec client curl -s -m 2 "http://$VIP/" 2>&1; echo "rc=$?")" "rc=(7|28)" \
