@@ -348,6 +348,86 @@ vrrp_trap(struct snmp_agent *a, const struct snmp_event *ev,
 	return add_cell(vars, &a->tab, name, N(st) + 4);
 }
 
+/* TANDEM-MIB notifications: the row of the check or quorum the event
+ * names, or the sync peer that was lost (gone from the table by now). */
+static int
+tandem_trap(struct snmp_agent *a, const struct snmp_event *ev,
+    netsnmp_variable_list **vars)
+{
+	static const oid chk[] = { TANDEM_OID, 1, 7, 1 };
+	static const oid quo[] = { TANDEM_OID, 1, 8, 1 };
+	static const oid syn[] = { TANDEM_OID, 1, 5 };
+	static const oid chk_cols[] = { 2, 3, 4, 5, 7 }, quo_cols[] = { 2, 3, 6 };
+	oid trap[] = { TANDEM_OID, 0, 0 }, name[OIDTAB_OID_MAX];
+	const oid *cols = chk_cols, *pre = chk;
+	size_t ncols = N(chk_cols), plen = N(chk);
+	uint8_t addr[16];
+	size_t alen;
+	long v;
+
+	switch (ev->kind) {
+	case EV_RS_UP:
+		trap[TANDEM_LEN + 1] = 1;
+		break;
+	case EV_RS_DOWN:
+		trap[TANDEM_LEN + 1] = 2;
+		break;
+	case EV_QUORUM_LOST:
+	case EV_QUORUM_REGAINED:
+		trap[TANDEM_LEN + 1] = ev->kind == EV_QUORUM_LOST ? 3 : 4;
+		cols = quo_cols;
+		ncols = N(quo_cols);
+		pre = quo;
+		plen = N(quo);
+		break;
+	default:
+		trap[TANDEM_LEN + 1] = 5;
+		break;
+	}
+	snmp_varlist_add_variable(vars, trap_oid, N(trap_oid), ASN_OBJECT_ID,
+	    trap, sizeof(trap));
+	if (ev->kind == EV_SYNC_PEER_LOST) {
+		memcpy(name, syn, sizeof(syn));
+		name[N(syn) + 1] = 0;
+		v = mib_inet_parse(ev->name, addr, &alen);
+		name[N(syn)] = 7;
+		snmp_varlist_add_variable(vars, name, N(syn) + 2, ASN_INTEGER,
+		    &v, sizeof(v));
+		name[N(syn)] = 8;
+		snmp_varlist_add_variable(vars, name, N(syn) + 2, ASN_OCTET_STR,
+		    addr, alen);
+		v = 3;	/* lost */
+		name[N(syn)] = 9;
+		snmp_varlist_add_variable(vars, name, N(syn) + 2, ASN_INTEGER,
+		    &v, sizeof(v));
+		return 0;
+	}
+	memcpy(name, pre, plen * sizeof(oid));
+	name[plen + 1] = (oid)ev->reason;
+	for (size_t i = 0; i < ncols; i++) {
+		name[plen] = cols[i];
+		if (add_cell(vars, &a->tab, name, plen + 2) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *
+event_name(enum snmp_ev_kind k)
+{
+	static const char *const names[] = {
+		[EV_NEW_MASTER] = "vrrpv3NewMaster",
+		[EV_PROTO_ERROR] = "vrrpv3ProtoError",
+		[EV_RS_UP] = "tandemRealServerUp",
+		[EV_RS_DOWN] = "tandemRealServerDown",
+		[EV_QUORUM_LOST] = "tandemQuorumLost",
+		[EV_QUORUM_REGAINED] = "tandemQuorumRegained",
+		[EV_SYNC_PEER_LOST] = "tandemSyncPeerLost",
+	};
+
+	return (unsigned)k < N(names) ? names[k] : "?";
+}
+
 void
 snmp_agent_notify(struct snmp_agent *a, const struct snmp_event *ev)
 {
@@ -362,13 +442,13 @@ snmp_agent_notify(struct snmp_agent *a, const struct snmp_event *ev)
 		rc = vrrp_trap(a, ev, &vars);
 		break;
 	default:
+		rc = tandem_trap(a, ev, &vars);
 		break;
 	}
 	if (rc == 0 && vars != NULL) {
 		send_v2trap(vars);
 		a->d->traps_sent++;
-		log_info("trap %s %s", ev->kind == EV_NEW_MASTER ?
-		    "vrrpv3NewMaster" : "vrrpv3ProtoError", ev->name);
+		log_info("trap %s %s %s", event_name(ev->kind), ev->name, ev->rs);
 	} else {
 		a->d->traps_dropped++;
 	}

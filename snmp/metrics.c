@@ -315,6 +315,48 @@ by_reason(struct out *o, json_object *obj, const char *name,
 }
 
 static void
+sync_more(struct out *o, json_object *s)
+{
+	static const struct {
+		const char *key, *name, *help;
+	} c[] = {
+		{ "datagrams_sent", "tandem_sync_datagrams_sent_total",
+		  "Sync datagrams sent (as master)." },
+		{ "gaps", "tandem_sync_gaps_total",
+		  "Sequence gaps found in the master's datagrams." },
+		{ "resent", "tandem_sync_resent_total",
+		  "Datagrams resent on a NACK." },
+		{ "lost", "tandem_sync_lost_total",
+		  "Datagrams lost beyond what the master could resend." },
+		{ "auth_failures", "tandem_sync_auth_failures_total",
+		  "Datagrams refused by their HMAC (or for lacking one)." },
+	};
+	static const char *const roles[] = { "master", "backup", "none" };
+	const char *role = snmp_jstr(s, "role", "none");
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		family(o, c[i].name, "counter", c[i].help);
+		sample(o, c[i].name, snmp_jint(s, c[i].key, 0), LBL_END);
+	}
+	family(o, "tandem_sync_role", "gauge",
+	    "1 for the sync role this node has, 0 for the others.");
+	for (size_t i = 0; i < 3; i++)
+		sample(o, "tandem_sync_role", strcmp(role, roles[i]) == 0,
+		    "role", roles[i], LBL_END);
+	family(o, "tandem_sync_peer_up", "gauge",
+	    "Whether a sync master is heard (backup).");
+	sample(o, "tandem_sync_peer_up", snmp_jstr(s, "peer", "")[0] != '\0',
+	    LBL_END);
+	family(o, "tandem_sync_in_sync", "gauge",
+	    "Whether the connection table is complete.");
+	sample(o, "tandem_sync_in_sync", snmp_jbool(s, "in_sync"), LBL_END);
+	family(o, "tandem_sync_last_received_age_milliseconds", "gauge",
+	    "Time since the last sync datagram was received (0: never).");
+	sample(o, "tandem_sync_last_received_age_milliseconds",
+	    snmp_jint(s, "last_received_ms_ago", 0), LBL_END);
+}
+
+static void
 sync_metrics(struct out *o)
 {
 	json_object *s = o->d->m.r[SRC_SYNCD];
@@ -340,6 +382,58 @@ sync_metrics(struct out *o)
 	by_reason(o, snmp_jget(s, "entries_refused"),
 	    "tandem_sync_entries_refused_total",
 	    "Connection entries refused, by reason.");
+	sync_more(o, s);
+}
+
+/* One value of each check: key NULL gives 1 for up, 0 for down. */
+static void
+check_family(struct out *o, json_object *a, const char *name,
+    const char *type, const char *key, const char *help)
+{
+	size_t n = json_object_array_length(a);
+
+	family(o, name, type, help);
+	for (size_t i = 0; i < n; i++) {
+		json_object *c = json_object_array_get_idx(a, i);
+		char port[8];
+
+		snprintf(port, sizeof(port), "%lld",
+		    (long long)snmp_jint(c, "rs_port", 0));
+		sample(o, name, key ? snmp_jint(c, key, 0) :
+		    strcmp(snmp_jstr(c, "state", ""), "up") == 0,
+		    "virtual_server", snmp_jstr(c, "vs", ""), "server",
+		    snmp_jstr(c, "rs", ""), "server_port", port, "type",
+		    snmp_jstr(c, "type", ""), LBL_END);
+	}
+}
+
+static void
+checks(struct out *o)
+{
+	json_object *a = snmp_jarray(o->d->m.r[SRC_CHECKD], "checks");
+	json_object *q = snmp_jarray(o->d->m.r[SRC_CHECKD], "virtual_servers");
+	size_t nq = q ? json_object_array_length(q) : 0;
+
+	if (a != NULL) {
+		check_family(o, a, "tandem_check_up", "gauge", NULL,
+		    "1 when the real server's health check is up.");
+		check_family(o, a, "tandem_check_runs_total", "counter",
+		    "checks", "Health checks run.");
+		check_family(o, a, "tandem_check_failures_total", "counter",
+		    "failed", "Health checks that failed.");
+		check_family(o, a, "tandem_check_changes_total", "counter",
+		    "changes", "Changes of the check's state.");
+	}
+	if (q == NULL)
+		return;
+	family(o, "tandem_quorum_up", "gauge",
+	    "1 when the virtual server has its quorum of healthy servers.");
+	for (size_t i = 0; i < nq; i++) {
+		json_object *v = json_object_array_get_idx(q, i);
+		sample(o, "tandem_quorum_up", snmp_jbool(v, "quorum_up"),
+		    "virtual_server", snmp_jstr(v, "vs", ""), "name",
+		    snmp_jstr(v, "name", ""), LBL_END);
+	}
 }
 
 static void
@@ -372,6 +466,7 @@ snmp_metrics_text(const struct snmpd *d, size_t *len)
 	services(&o);
 	vrrp(&o);
 	sync_metrics(&o);
+	checks(&o);
 	self(&o);
 	if (fclose(o.f) != 0) {
 		free(buf);

@@ -13,6 +13,8 @@ static const oid td_vs[] = { TANDEM_OID, 1, 3, 1 };
 static const oid td_rs[] = { TANDEM_OID, 1, 4, 1 };
 static const oid td_sync[] = { TANDEM_OID, 1, 5 };
 static const oid td_cnt[] = { TANDEM_OID, 1, 6, 1 };
+static const oid td_check[] = { TANDEM_OID, 1, 7, 1 };
+static const oid td_quorum[] = { TANDEM_OID, 1, 8, 1 };
 
 static const char *const stat_keys[] = {
 	"conns", "inpkts", "outpkts", "inbytes", "outbytes",
@@ -116,7 +118,7 @@ rs_rows(const struct snmp_model *m, struct oidtab *t, json_object *svc,
 		stats_cols(t, td_rs, N(td_rs), 10, idx, 2, o);
 		/* 20: check state, 1 unknown (no checkd), 2 up, 3 down. */
 		mib_put_int(t, td_rs, N(td_rs), 20, idx, 2, ASN_INTEGER,
-		    chk == 0 ? 1 : chk == 1 ? 2 : 3);
+		    1 + chk);
 	}
 }
 
@@ -142,6 +144,9 @@ services(const struct snmp_model *m, struct oidtab *t)
 		stats_cols(t, td_vs, N(td_vs), 8, idx, 1, svc);
 		mib_put_uns(t, td_vs, N(td_vs), 18, idx, 1, ASN_GAUGE,
 		    d ? (int64_t)json_object_array_length(d) : 0);
+		/* 19: quorum, 1 unknown (no checkd), 2 met, 3 lost. */
+		mib_put_int(t, td_vs, N(td_vs), 19, idx, 1, ASN_INTEGER,
+		    1 + snmp_vs_quorum(m, svc));
 		rs_rows(m, t, svc, idx[0]);
 	}
 }
@@ -195,19 +200,101 @@ sync_scalars(const struct snmp_model *m, struct oidtab *t)
 {
 	json_object *s = m->r[SRC_SYNCD];
 	static const oid zero[1] = { 0 };
+	static const struct {
+		oid col;
+		const char *key;
+	} c64[] = {
+		{ 1, "datagrams_received" }, { 2, "entries_received" },
+		{ 3, "receive_errors" }, { 10, "datagrams_sent" },
+		{ 11, "gaps" }, { 12, "resent" }, { 13, "auth_failures" },
+		{ 16, "lost" },
+	};
+	const char *role = snmp_jstr(s, "role", ""), *peer;
+	uint8_t a[16];
+	size_t len;
+	int af;
 
 	if (s == NULL)
 		return;
-	mib_put_c64(t, td_sync, N(td_sync), 1, zero, 1,
-	    snmp_jint(s, "datagrams_received", 0));
-	mib_put_c64(t, td_sync, N(td_sync), 2, zero, 1,
-	    snmp_jint(s, "entries_received", 0));
-	mib_put_c64(t, td_sync, N(td_sync), 3, zero, 1,
-	    snmp_jint(s, "receive_errors", 0));
+	for (size_t i = 0; i < N(c64); i++)
+		mib_put_c64(t, td_sync, N(td_sync), c64[i].col, zero, 1,
+		    snmp_jint(s, c64[i].key, 0));
 	mib_put_c64(t, td_sync, N(td_sync), 4, zero, 1,
 	    sum_object(snmp_jget(s, "refused")));
 	mib_put_c64(t, td_sync, N(td_sync), 5, zero, 1,
 	    sum_object(snmp_jget(s, "entries_refused")));
+	mib_put_int(t, td_sync, N(td_sync), 6, zero, 1, ASN_INTEGER,
+	    strcmp(role, "master") == 0 ? 2 : strcmp(role, "backup") == 0 ?
+	    3 : 1);
+	peer = snmp_jstr(s, "peer", "");
+	af = mib_inet_parse(peer, a, &len);
+	mib_put_int(t, td_sync, N(td_sync), 7, zero, 1, ASN_INTEGER, af);
+	mib_put_str(t, td_sync, N(td_sync), 8, zero, 1, a, len);
+	/* 9: the peer, 1 unknown (master: nobody to hear), 2 up, 3 lost. */
+	mib_put_int(t, td_sync, N(td_sync), 9, zero, 1, ASN_INTEGER,
+	    af ? 2 : strcmp(role, "backup") == 0 ? 3 : 1);
+	mib_put_uns(t, td_sync, N(td_sync), 14, zero, 1, ASN_GAUGE,
+	    snmp_jint(s, "last_received_ms_ago", 0));
+	mib_put_int(t, td_sync, N(td_sync), 15, zero, 1, ASN_INTEGER,
+	    snmp_jbool(s, "in_sync") ? 1 : 2);
+}
+
+/* tandem-checkd's checks and quorums, in its own order. */
+static void
+checks(const struct snmp_model *m, struct oidtab *t)
+{
+	json_object *a = snmp_jarray(m->r[SRC_CHECKD], "checks");
+	json_object *q = snmp_jarray(m->r[SRC_CHECKD], "virtual_servers");
+	size_t n = a ? json_object_array_length(a) : 0;
+	size_t nq = q ? json_object_array_length(q) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *c = json_object_array_get_idx(a, i);
+		const char *vs = snmp_jstr(c, "vs", ""), *ty =
+		    snmp_jstr(c, "type", ""), *why = snmp_jstr(c, "reason", "");
+		oid idx[1] = { (oid)i + 1 };
+		uint8_t b[16];
+		size_t len;
+
+		mib_put_str(t, td_check, N(td_check), 2, idx, 1, vs,
+		    strlen(vs));
+		mib_put_int(t, td_check, N(td_check), 3, idx, 1, ASN_INTEGER,
+		    mib_inet_parse(snmp_jstr(c, "rs", NULL), b, &len));
+		mib_put_str(t, td_check, N(td_check), 4, idx, 1, b, len);
+		mib_put_uns(t, td_check, N(td_check), 5, idx, 1, ASN_UNSIGNED,
+		    snmp_jint(c, "rs_port", 0));
+		mib_put_str(t, td_check, N(td_check), 6, idx, 1, ty,
+		    strlen(ty));
+		mib_put_int(t, td_check, N(td_check), 7, idx, 1, ASN_INTEGER,
+		    strcmp(snmp_jstr(c, "state", ""), "up") == 0 ? 2 : 3);
+		mib_put_c64(t, td_check, N(td_check), 8, idx, 1,
+		    snmp_jint(c, "checks", 0));
+		mib_put_c64(t, td_check, N(td_check), 9, idx, 1,
+		    snmp_jint(c, "failed", 0));
+		mib_put_c64(t, td_check, N(td_check), 10, idx, 1,
+		    snmp_jint(c, "changes", 0));
+		mib_put_str(t, td_check, N(td_check), 11, idx, 1, why,
+		    strlen(why));
+	}
+	for (size_t i = 0; i < nq; i++) {
+		json_object *v = json_object_array_get_idx(q, i);
+		const char *vs = snmp_jstr(v, "vs", ""), *name =
+		    snmp_jstr(v, "name", "");
+		oid idx[1] = { (oid)i + 1 };
+
+		mib_put_str(t, td_quorum, N(td_quorum), 2, idx, 1, vs,
+		    strlen(vs));
+		mib_put_str(t, td_quorum, N(td_quorum), 3, idx, 1, name,
+		    strlen(name));
+		mib_put_int(t, td_quorum, N(td_quorum), 4, idx, 1, ASN_INTEGER,
+		    (long)snmp_jint(v, "quorum", 0));
+		mib_put_int(t, td_quorum, N(td_quorum), 5, idx, 1, ASN_INTEGER,
+		    (long)snmp_jint(v, "alive_weight", 0));
+		mib_put_int(t, td_quorum, N(td_quorum), 6, idx, 1, ASN_INTEGER,
+		    snmp_jbool(v, "quorum_up") ? 2 : 3);
+		mib_put_int(t, td_quorum, N(td_quorum), 7, idx, 1, ASN_INTEGER,
+		    snmp_jbool(v, "sorry_in") ? 1 : 2);
+	}
 }
 
 void
@@ -217,4 +304,5 @@ snmp_mib_tandem(const struct snmp_model *m, struct oidtab *t)
 	director(m, t);
 	services(m, t);
 	sync_scalars(m, t);
+	checks(m, t);
 }

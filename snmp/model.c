@@ -210,6 +210,143 @@ vrrp_events(struct snmp_model *m, json_object *old, json_object *new,
 	return n;
 }
 
+/* tandem-checkd's name of a service: "TCP 10.0.0.100:80", "UDP
+ * [2001:db8::1]:53", "FWM 5" (healthcheck/setup.c). */
+void
+snmp_vs_label(json_object *svc, char *buf, size_t len)
+{
+	const char *addr = snmp_jstr(svc, "addr", "");
+	const char *proto = snmp_jstr(svc, "proto", "tcp");
+	int64_t fwm = snmp_jint(svc, "fwmark", 0);
+	int v6 = strchr(addr, ':') != NULL;
+
+	if (fwm) {
+		snprintf(buf, len, "FWM %lld", (long long)fwm);
+		return;
+	}
+	snprintf(buf, len, "%s %s%s%s:%lld", strcmp(proto, "udp") == 0 ? "UDP" :
+	    strcmp(proto, "sctp") == 0 ? "SCTP" : "TCP", v6 ? "[" : "", addr,
+	    v6 ? "]" : "", (long long)snmp_jint(svc, "port", 0));
+}
+
+static json_object *
+check_find(json_object *checks, const char *label, const char *rs,
+    int64_t port)
+{
+	size_t n = checks ? json_object_array_length(checks) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *c = json_object_array_get_idx(checks, i);
+		if (strcmp(snmp_jstr(c, "vs", ""), label) == 0 &&
+		    strcmp(snmp_jstr(c, "rs", ""), rs) == 0 &&
+		    snmp_jint(c, "rs_port", -1) == port)
+			return c;
+	}
+	return NULL;
+}
+
+static json_object *
+quorum_find(json_object *vss, const char *label)
+{
+	size_t n = vss ? json_object_array_length(vss) : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(vss, i);
+		if (strcmp(snmp_jstr(v, "vs", ""), label) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+int
+snmp_rs_check(const struct snmp_model *m, json_object *svc, json_object *dest)
+{
+	char label[128];
+	json_object *c;
+
+	snmp_vs_label(svc, label, sizeof(label));
+	c = check_find(snmp_jarray(m->r[SRC_CHECKD], "checks"), label,
+	    snmp_jstr(dest, "addr", ""), snmp_jint(dest, "port", 0));
+	if (c == NULL)
+		return 0;
+	return strcmp(snmp_jstr(c, "state", ""), "up") == 0 ? 1 : 2;
+}
+
+int
+snmp_vs_quorum(const struct snmp_model *m, json_object *svc)
+{
+	char label[128];
+	json_object *v;
+
+	snmp_vs_label(svc, label, sizeof(label));
+	v = quorum_find(snmp_jarray(m->r[SRC_CHECKD], "virtual_servers"),
+	    label);
+	if (v == NULL)
+		return 0;
+	return snmp_jbool(v, "quorum_up") ? 1 : 2;
+}
+
+/* checkd: a check whose state changed, a quorum lost or regained. */
+static int
+checkd_events(json_object *old, json_object *new, struct snmp_event *ev,
+    int max)
+{
+	json_object *a = snmp_jarray(new, "checks");
+	json_object *q = snmp_jarray(new, "virtual_servers");
+	size_t na = a ? json_object_array_length(a) : 0;
+	size_t nq = q ? json_object_array_length(q) : 0;
+	int n = 0;
+
+	if (old == NULL)
+		return 0;	/* first sight: no change seen */
+	for (size_t i = 0; i < na; i++) {
+		json_object *c = json_object_array_get_idx(a, i), *w;
+		const char *st = snmp_jstr(c, "state", "");
+
+		w = check_find(snmp_jarray(old, "checks"),
+		    snmp_jstr(c, "vs", ""), snmp_jstr(c, "rs", ""),
+		    snmp_jint(c, "rs_port", -1));
+		if (w == NULL || strcmp(snmp_jstr(w, "state", ""), st) == 0)
+			continue;
+		n = ev_add(ev, n, max, strcmp(st, "up") == 0 ? EV_RS_UP :
+		    EV_RS_DOWN, snmp_jstr(c, "vs", ""), (int)i + 1);
+		if (n > 0)
+			snprintf(ev[n - 1].rs, sizeof(ev[n - 1].rs), "%s:%lld",
+			    snmp_jstr(c, "rs", ""),
+			    (long long)snmp_jint(c, "rs_port", 0));
+	}
+	for (size_t i = 0; i < nq; i++) {
+		json_object *v = json_object_array_get_idx(q, i), *w;
+
+		w = quorum_find(snmp_jarray(old, "virtual_servers"),
+		    snmp_jstr(v, "vs", ""));
+		if (w == NULL || snmp_jbool(w, "quorum_up") ==
+		    snmp_jbool(v, "quorum_up"))
+			continue;
+		n = ev_add(ev, n, max, snmp_jbool(v, "quorum_up") ?
+		    EV_QUORUM_REGAINED : EV_QUORUM_LOST, snmp_jstr(v, "vs", ""),
+		    (int)i + 1);
+	}
+	return n;
+}
+
+/* syncd: the peer this node followed as backup is gone: no longer
+ * reported, or this node took the master role from it. */
+static int
+syncd_events(json_object *old, json_object *new, struct snmp_event *ev,
+    int max)
+{
+	const char *was = snmp_jstr(old, "peer", "");
+
+	if (old == NULL || was[0] == '\0' ||
+	    strcmp(snmp_jstr(old, "role", ""), "backup") != 0)
+		return 0;
+	if (snmp_jstr(new, "peer", "")[0] != '\0' &&
+	    strcmp(snmp_jstr(new, "role", ""), "backup") == 0)
+		return 0;
+	return ev_add(ev, 0, max, EV_SYNC_PEER_LOST, was, 0);
+}
+
 int
 snmp_model_set(struct snmp_model *m, enum snmp_src src, json_object *reply,
     struct snmp_event *ev, int max)
@@ -226,6 +363,10 @@ snmp_model_set(struct snmp_model *m, enum snmp_src src, json_object *reply,
 		m->polls[src]++;
 		if (src == SRC_VRRPD)
 			n = vrrp_events(m, old, reply, ev, max);
+		else if (src == SRC_CHECKD)
+			n = checkd_events(old, reply, ev, max);
+		else if (src == SRC_SYNCD)
+			n = syncd_events(old, reply, ev, max);
 	} else {
 		m->failures[src]++;
 	}
@@ -241,16 +382,6 @@ snmp_model_free(struct snmp_model *m)
 		json_object_put(m->r[i]);
 		m->r[i] = NULL;
 	}
-}
-
-/* Not known until tandem-checkd reports check states. */
-int
-snmp_rs_check(const struct snmp_model *m, json_object *svc, json_object *dest)
-{
-	(void)m;
-	(void)svc;
-	(void)dest;
-	return 0;
 }
 
 /* A new reply (or none): into the model, the agent's tree rebuilt, and

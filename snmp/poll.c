@@ -41,7 +41,7 @@ static const struct {
 	[SRC_SERVICES] = { "director", "get_services" },
 	[SRC_VRRPD] = { "vrrpd", "status" },
 	[SRC_SYNCD] = { "syncd", "status" },
-	[SRC_CHECKD] = { "checkd", "status" },
+	[SRC_CHECKD] = { "checkd", "checks" },
 };
 
 static void

@@ -69,7 +69,8 @@ struct snmp_event {
 	enum snmp_ev_kind kind;
 	char	name[CONF_NAME_MAX * 2];	/* instance, or vip:port */
 	char	rs[CONF_NAME_MAX];		/* real server addr:port */
-	int	reason;		/* NewMaster / ProtoErrReason value */
+	int	reason;		/* NewMaster / ProtoErrReason value; for
+				 * checkd's events the row (index) */
 };
 
 #define SNMP_MAX_EVENTS	64	/* per reply; more are counted, dropped */
@@ -118,6 +119,10 @@ const struct snmp_vrmem *snmp_vrmem_find(const struct snmp_model *m,
 /* A real server's check state from checkd's reply: 1 up, 2 down, 0 none. */
 int	snmp_rs_check(const struct snmp_model *m, json_object *svc,
 	    json_object *dest);
+/* A service's quorum from checkd's reply: 1 met, 2 lost, 0 not known. */
+int	snmp_vs_quorum(const struct snmp_model *m, json_object *svc);
+/* tandem-checkd's label of a director service ("TCP 10.0.0.100:80"). */
+void	snmp_vs_label(json_object *svc, char *buf, size_t len);
 
 /* mib.c: the whole served tree from the model, rebuilt on each change. */
 int	snmp_mib_build(const struct snmp_model *m, struct oidtab *t,

@@ -239,6 +239,100 @@ test_labels_escaped(void **state)
 	snmp_model_free(&d.m);
 }
 
+static json_object *
+checkd_reply(const char *st13, int quorum_up)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "{\"ok\":true,\"checks\":["
+	    "{\"vs\":\"TCP 10.0.0.100:80\",\"rs\":\"10.0.0.21\",\"rs_port\":80,"
+	    "\"type\":\"tcp\",\"state\":\"up\",\"checks\":9,\"failed\":0},"
+	    "{\"vs\":\"TCP 10.0.0.100:80\",\"rs\":\"10.0.0.22\",\"rs_port\":8080,"
+	    "\"type\":\"http\",\"state\":\"%s\",\"checks\":9,\"failed\":2}],"
+	    "\"virtual_servers\":[{\"vs\":\"TCP 10.0.0.100:80\",\"name\":\"web\","
+	    "\"quorum\":2,\"alive_weight\":1,\"quorum_up\":%s}]}", st13,
+	    quorum_up ? "true" : "false");
+	return json_tokener_parse(buf);
+}
+
+static void
+test_checkd(void **state)
+{
+	struct snmp_model m;
+	struct snmp_event ev[8];
+	struct oidtab t;
+	oid rs_chk1[] = { TANDEM_OID, 1, 4, 1, 20, 1, 1 };
+	oid rs_chk2[] = { TANDEM_OID, 1, 4, 1, 20, 1, 2 };
+	oid vs_quo[] = { TANDEM_OID, 1, 3, 1, 19, 1 };
+	oid ck_state[] = { TANDEM_OID, 1, 7, 1, 7, 2 };
+	oid ck_fail[] = { TANDEM_OID, 1, 7, 1, 9, 2 };
+	oid q_name[] = { TANDEM_OID, 1, 8, 1, 3, 1 };
+
+	memset(&m, 0, sizeof(m));
+	oidtab_init(&t);
+	snmp_model_set(&m, SRC_SERVICES, json_tokener_parse(services_json),
+	    ev, 8);
+	assert_int_equal(snmp_model_set(&m, SRC_CHECKD, checkd_reply("up", 1),
+	    ev, 8), 0);
+	/* 10.0.0.22:8080 goes down, and with it the quorum. */
+	assert_int_equal(snmp_model_set(&m, SRC_CHECKD,
+	    checkd_reply("down", 0), ev, 8), 2);
+	assert_int_equal(ev[0].kind, EV_RS_DOWN);
+	assert_int_equal(ev[0].reason, 2);		/* its row */
+	assert_string_equal(ev[0].rs, "10.0.0.22:8080");
+	assert_int_equal(ev[1].kind, EV_QUORUM_LOST);
+	assert_string_equal(ev[1].name, "TCP 10.0.0.100:80");
+	snmp_mib_build(&m, &t, 1);
+	assert_int_equal(cell(&t, rs_chk1, N(rs_chk1))->v.i, 2);	/* up */
+	assert_int_equal(cell(&t, rs_chk2, N(rs_chk2))->v.i, 3);	/* down */
+	assert_int_equal(cell(&t, vs_quo, N(vs_quo))->v.i, 3);	/* lost */
+	assert_int_equal(cell(&t, ck_state, N(ck_state))->v.i, 3);
+	assert_int_equal(cell(&t, ck_fail, N(ck_fail))->v.c64.low, 2);
+	assert_memory_equal(cell(&t, q_name, N(q_name))->v.s, "web", 3);
+	assert_int_equal(snmp_model_set(&m, SRC_CHECKD, checkd_reply("up", 1),
+	    ev, 8), 2);
+	assert_int_equal(ev[0].kind, EV_RS_UP);
+	assert_int_equal(ev[1].kind, EV_QUORUM_REGAINED);
+	/* checkd gone: no check state known. */
+	snmp_model_set(&m, SRC_CHECKD, NULL, ev, 8);
+	snmp_mib_build(&m, &t, 1);
+	assert_int_equal(cell(&t, rs_chk2, N(rs_chk2))->v.i, 1);	/* unknown */
+	oidtab_free(&t);
+	snmp_model_free(&m);
+}
+
+static void
+test_labels_and_sync(void **state)
+{
+	struct snmp_model m;
+	struct snmp_event ev[8];
+	char b[128];
+	json_object *o;
+
+	o = json_tokener_parse("{\"proto\":\"udp\",\"addr\":"
+	    "\"2001:db8::1\",\"port\":53}");
+	snmp_vs_label(o, b, sizeof(b));
+	assert_string_equal(b, "UDP [2001:db8::1]:53");
+	json_object_put(o);
+	o = json_tokener_parse("{\"fwmark\":5,\"proto\":\"any\"}");
+	snmp_vs_label(o, b, sizeof(b));
+	assert_string_equal(b, "FWM 5");
+	json_object_put(o);
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(snmp_model_set(&m, SRC_SYNCD, json_tokener_parse(
+	    "{\"ok\":true,\"role\":\"backup\",\"peer\":\"10.0.2.1\"}"),
+	    ev, 8), 0);
+	/* The backup becomes master: the peer it followed is lost. */
+	assert_int_equal(snmp_model_set(&m, SRC_SYNCD, json_tokener_parse(
+	    "{\"ok\":true,\"role\":\"master\",\"peer\":\"\"}"), ev, 8), 1);
+	assert_int_equal(ev[0].kind, EV_SYNC_PEER_LOST);
+	assert_string_equal(ev[0].name, "10.0.2.1");
+	/* A master has no peer to lose. */
+	assert_int_equal(snmp_model_set(&m, SRC_SYNCD, json_tokener_parse(
+	    "{\"ok\":true,\"role\":\"master\",\"peer\":\"\"}"), ev, 8), 0);
+	snmp_model_free(&m);
+}
+
 static void
 test_routes(void **state)
 {
@@ -294,6 +388,8 @@ main(void)
 		cmocka_unit_test(test_tandem_mib),
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_labels_escaped),
+		cmocka_unit_test(test_checkd),
+		cmocka_unit_test(test_labels_and_sync),
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_conf),
 	};
