@@ -20,11 +20,15 @@
 /* A reply larger than this is refused: our daemons' replies are small,
  * and the buffer must stay bounded whatever a socket sends. */
 #define POLL_MAX_REPLY	CTL_MAX_BODY
+/* Pages of one reply (CTL_F_MORE): bounds what a daemon can make us hold. */
+#define POLL_MAX_PAGES	32
 
 struct poll_req {
 	struct snmp_poller	*p;
 	enum snmp_src		 src;
 	struct bufferevent	*bev;
+	json_object		*acc;		/* pages so far */
+	int			 pages;
 	int			 warned;	/* down: said once */
 };
 
@@ -51,6 +55,9 @@ req_close(struct poll_req *r)
 		bufferevent_free(r->bev);
 		r->bev = NULL;
 	}
+	json_object_put(r->acc);
+	r->acc = NULL;
+	r->pages = 0;
 }
 
 /* The request failed: the daemon's rows go until it answers again. */
@@ -66,13 +73,15 @@ req_fail(struct poll_req *r, const char *why)
 }
 
 int
-snmp_poll_decode(const uint8_t *buf, size_t len, json_object **reply)
+snmp_poll_decode(const uint8_t *buf, size_t len, json_object **reply,
+    int *more)
 {
 	struct ctl_hdr h;
 	json_tokener *tok;
 	json_object *o;
 
 	*reply = NULL;
+	*more = 0;
 	if (len < CTL_HDR_LEN)
 		return 0;
 	if (ctl_hdr_decode(buf, CTL_HDR_LEN, &h) == -1 ||
@@ -95,27 +104,64 @@ snmp_poll_decode(const uint8_t *buf, size_t len, json_object **reply)
 	}
 	json_tokener_free(tok);
 	*reply = o;
+	*more = (h.flags & CTL_F_MORE) != 0;
 	return (int)(CTL_HDR_LEN + h.len);
 }
 
-/* Whole frames only: the header, then the body once all of it is here. */
+void
+snmp_poll_merge(json_object *acc, json_object *page)
+{
+	json_object_object_foreach(page, key, val) {
+		json_object *have;
+
+		if (json_object_is_type(val, json_type_array) &&
+		    json_object_object_get_ex(acc, key, &have) &&
+		    json_object_is_type(have, json_type_array)) {
+			for (size_t i = 0; i < json_object_array_length(val);
+			    i++)
+				json_object_array_add(have, json_object_get(
+				    json_object_array_get_idx(val, i)));
+			continue;
+		}
+		json_object_object_add(acc, key, json_object_get(val));
+	}
+}
+
+/* Whole frames only: the header, then the body once all of it is here;
+ * the pages of one reply are merged before the model sees them. */
 static void
 on_read(struct bufferevent *bev, void *arg)
 {
 	struct poll_req *r = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	size_t len = evbuffer_get_length(in);
-	json_object *reply;
-	int rc;
+	json_object *page, *reply;
+	int rc, more;
 
-	rc = snmp_poll_decode(evbuffer_pullup(in, (ev_ssize_t)len), len,
-	    &reply);
-	if (rc == 0)
-		return;
-	if (rc < 0) {
-		req_fail(r, "malformed or refused reply");
-		return;
+	for (;;) {
+		size_t len = evbuffer_get_length(in);
+
+		rc = snmp_poll_decode(evbuffer_pullup(in, (ev_ssize_t)len),
+		    len, &page, &more);
+		if (rc == 0)
+			return;
+		if (rc < 0 || ++r->pages > POLL_MAX_PAGES) {
+			json_object_put(page);
+			req_fail(r, rc < 0 ? "malformed or refused reply" :
+			    "too many pages");
+			return;
+		}
+		evbuffer_drain(in, (size_t)rc);
+		if (r->acc == NULL) {
+			r->acc = page;
+		} else {
+			snmp_poll_merge(r->acc, page);
+			json_object_put(page);
+		}
+		if (!more)
+			break;
 	}
+	reply = r->acc;
+	r->acc = NULL;
 	req_close(r);
 	if (r->warned)
 		log_info("%s answers again", srcs[r->src].daemon);

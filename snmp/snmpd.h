@@ -136,10 +136,14 @@ char	*snmp_metrics_text(const struct snmpd *d, size_t *len);
 json_object *snmp_status_json(const struct snmpd *d);
 
 /* poll.c */
-/* One reply frame from buf: bytes used (>0) with *reply set, 0 when more
- * bytes are needed, -1 when the frame is malformed, oversized, not a
- * single JSON object, or a refusal ({"ok": false}). */
-int	snmp_poll_decode(const uint8_t *buf, size_t len, json_object **reply);
+/* One reply frame from buf: bytes used (>0) with *reply set (and *more
+ * when further pages follow, CTL_F_MORE), 0 when more bytes are needed,
+ * -1 when the frame is malformed, oversized, not a single JSON object, or
+ * a refusal ({"ok": false}). */
+int	snmp_poll_decode(const uint8_t *buf, size_t len, json_object **reply,
+	    int *more);
+/* A further page into acc: its arrays appended to acc's, other keys set. */
+void	snmp_poll_merge(json_object *acc, json_object *page);
 struct snmp_poller *snmp_poll_start(struct snmpd *d);
 void	snmp_poll_stop(struct snmp_poller *p);
 /* Called by the poller with each source's new reply (or NULL). */

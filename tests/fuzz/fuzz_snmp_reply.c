@@ -20,11 +20,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct snmpd d;
 	struct snmp_event ev[SNMP_MAX_EVENTS];
 	struct oidtab t;
-	json_object *reply, *st;
+	json_object *reply, *acc = NULL, *st;
 	enum snmp_src src;
 	size_t len;
 	char *text;
-	int rc;
+	int rc, more;
 
 	if (size < 1)
 		return 0;
@@ -32,13 +32,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data++;
 	size--;
 	oidtab_init(&t);
-	/* Frames back to back, as a stream would carry them. */
-	while ((rc = snmp_poll_decode(data, size, &reply)) > 0) {
-		snmp_model_set(&d.m, src, reply, ev, SNMP_MAX_EVENTS);
-		snmp_mib_build(&d.m, &t, 1.0);
+	/* Frames back to back, as a stream would carry them; pages merged. */
+	while ((rc = snmp_poll_decode(data, size, &reply, &more)) > 0) {
 		data += rc;
 		size -= (size_t)rc;
+		if (acc != NULL) {
+			snmp_poll_merge(acc, reply);
+			json_object_put(reply);
+		} else {
+			acc = reply;
+		}
+		if (more)
+			continue;
+		snmp_model_set(&d.m, src, acc, ev, SNMP_MAX_EVENTS);
+		acc = NULL;
+		snmp_mib_build(&d.m, &t, 1.0);
 	}
+	json_object_put(acc);
 	if ((text = snmp_metrics_text(&d, &len)) != NULL)
 		free(text);
 	st = snmp_status_json(&d);

@@ -333,6 +333,63 @@ test_labels_and_sync(void **state)
 	snmp_model_free(&m);
 }
 
+/* A reply frame: header (type 2, flags, length) and body. */
+static size_t
+frame(uint8_t *out, uint16_t flags, const char *body)
+{
+	size_t n = strlen(body);
+
+	out[0] = 0;
+	out[1] = 2;
+	out[2] = (uint8_t)(flags >> 8);
+	out[3] = (uint8_t)flags;
+	out[4] = out[5] = 0;
+	out[6] = (uint8_t)(n >> 8);
+	out[7] = (uint8_t)n;
+	memcpy(out + 8, body, n);
+	return 8 + n;
+}
+
+static void
+test_decode_pages(void **state)
+{
+	uint8_t buf[512];
+	json_object *a, *b;
+	size_t n1, n2;
+	int more;
+
+	n1 = frame(buf, 1, "{\"ok\":true,\"checks\":[1,2]}");
+	n2 = frame(buf + n1, 0, "{\"ok\":true,\"checks\":[3],"
+	    "\"virtual_servers\":[9],\"director\":true}");
+	/* Not whole yet: wait. */
+	assert_int_equal(snmp_poll_decode(buf, 7, &a, &more), 0);
+	assert_int_equal(snmp_poll_decode(buf, n1 - 1, &a, &more), 0);
+	assert_int_equal(snmp_poll_decode(buf, n1 + n2, &a, &more), (int)n1);
+	assert_true(more);
+	assert_int_equal(snmp_poll_decode(buf + n1, n2, &b, &more), (int)n2);
+	assert_false(more);
+	snmp_poll_merge(a, b);
+	json_object_put(b);
+	assert_string_equal(json_object_to_json_string_ext(a,
+	    JSON_C_TO_STRING_PLAIN), "{\"ok\":true,\"checks\":[1,2,3],"
+	    "\"virtual_servers\":[9],\"director\":true}");
+	json_object_put(a);
+	/* Refused: ok false, trailing bytes, a request, not an object. */
+	frame(buf, 0, "{\"ok\":false,\"error\":\"x\"}");
+	assert_int_equal(snmp_poll_decode(buf, sizeof(buf), &a, &more), -1);
+	frame(buf, 0, "{\"ok\":true} {}");
+	assert_int_equal(snmp_poll_decode(buf, sizeof(buf), &a, &more), -1);
+	frame(buf, 0, "[1]");
+	assert_int_equal(snmp_poll_decode(buf, sizeof(buf), &a, &more), -1);
+	frame(buf, 0, "{\"ok\":true}");
+	buf[1] = 1;
+	assert_int_equal(snmp_poll_decode(buf, sizeof(buf), &a, &more), -1);
+	/* A length over the limit is refused from the header alone. */
+	memcpy(buf, "\x00\x02\x00\x00\x00\x20\x00\x00", 8);
+	assert_int_equal(snmp_poll_decode(buf, 8, &a, &more), -1);
+	assert_null(a);
+}
+
 static void
 test_routes(void **state)
 {
@@ -390,6 +447,7 @@ main(void)
 		cmocka_unit_test(test_labels_escaped),
 		cmocka_unit_test(test_checkd),
 		cmocka_unit_test(test_labels_and_sync),
+		cmocka_unit_test(test_decode_pages),
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_conf),
 	};
