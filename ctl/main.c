@@ -4,6 +4,7 @@
 #include "parse.h"
 #include "request.h"
 #include "vrrp.h"
+#include "sync.h"
 #include "checks.h"
 #include "tandemd.h"
 
@@ -255,6 +256,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (ctl_vrrp_wanted(argc, argv))
 		return ctl_vrrp_main(argc, argv);
+	if (ctl_sync_wanted(argc, argv))
+		return ctl_sync_main(argc, argv);
 	if (ctl_checks_wanted(argc, argv))
 		return ctl_checks_main(argc, argv);
 	if (ctl_node_wanted(argc, argv) &&

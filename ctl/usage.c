@@ -38,6 +38,7 @@ static const char commands[] =
 	"                              (and tandemd's daemons when it runs)\n"
 	"  reload                      check and apply the config file again\n"
 	"  vrrp                        show tandem-vrrpd's VRRP instances\n"
+	"  sync                        show tandem-syncd's role, peer and counters\n"
 	"  checks                      show tandem-checkd's health checks\n"
 	"  --help            -h        display this help message\n"
 	"  --version         -v        display the version\n\n";

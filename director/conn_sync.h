@@ -11,7 +11,7 @@
 
 #define CSYNC_QUEUE_MAX		16384	/* per worker, connections */
 #define CSYNC_BACKLOG_MAX	(8u << 20)	/* bytes queued to syncd */
-#define CSYNC_DUMP_SLICE	4096	/* buckets walked per timer tick */
+#define CSYNC_DUMP_SLICE	65536	/* buckets walked per timer tick */
 
 struct conn;
 struct ctl_client;

@@ -37,7 +37,7 @@ static void link_down(struct ctl_link *l);
 static void
 arm_retry(struct ctl_link *l)
 {
-	struct timeval tv = { 0, LINK_RETRY_MS * 1000 };
+	struct timeval tv = { 0, (suseconds_t)LINK_RETRY_MS * 1000 };
 
 	evtimer_add(l->retry, &tv);
 }

@@ -78,8 +78,9 @@ miss_add(struct syncd *d, uint64_t first, uint64_t last)
 	if (d->n_miss == SYNC_MISS_MAX || last - first >= d->sc.resend_slots) {
 		/* More than the master can resend: ask for everything. */
 		d->c.lost += last - first + 1;
+		uint64_t n = last - first + 1;
 		log_warnx("sync: lost %llu datagrams; asking for a bulk dump",
-		    (unsigned long long)(last - first + 1));
+		    (unsigned long long)n);
 		bulk_start(d);
 		return;
 	}
@@ -106,9 +107,9 @@ miss_fill(struct syncd *d, uint64_t seq)
 			d->miss[d->n_miss++] = (struct sync_miss){ seq + 1,
 			    m->last, m->tries, m->asked_ms };
 			m->last = seq - 1;
-		} else {
-			m->last = seq - 1;	/* the tail is asked again */
 		}
+		/* No room to split: the run stays whole, and seq, asked
+		 * again, comes back as a replay that is refused. */
 		return;
 	}
 }
@@ -187,6 +188,8 @@ sync_backup_datagram(struct syncd *d, struct in_addr from,
 		d->expect = seq + 1;
 	} else {
 		miss_fill(d, seq);
+		log_debug("sync: datagram %llu filled a gap",
+		    (unsigned long long)seq);
 	}
 	install(d, buf, len, seq);
 	check_bulk_done(d);
@@ -230,6 +233,18 @@ sync_backup_bulk_end(struct syncd *d, struct in_addr from,
 	check_bulk_done(d);
 }
 
+void
+sync_backup_heartbeat(struct syncd *d, struct in_addr from, uint64_t last_seq)
+{
+	d->last_rx_ms = now_ms();
+	if (!d->have_master || d->master.s_addr != from.s_addr ||
+	    last_seq < d->expect)
+		return;
+	/* The master sent more than we heard: the tail was lost. */
+	miss_add(d, d->expect, last_seq);
+	d->expect = last_seq + 1;
+}
+
 static void
 send_nacks(struct syncd *d, uint64_t now)
 {
@@ -237,7 +252,8 @@ send_nacks(struct syncd *d, uint64_t now)
 
 	for (int i = 0; i < d->n_miss; i++) {
 		struct sync_miss *r = &d->miss[i];
-		if (now < r->asked_ms + d->sc.nack_ms * (r->tries ? 5u : 1u))
+		if (now < r->asked_ms + (uint64_t)d->sc.nack_ms *
+		    (r->tries ? 5u : 1u))
 			continue;
 		if (r->tries == SYNC_NACK_TRIES) {
 			d->c.lost += r->last - r->first + 1;
@@ -250,6 +266,9 @@ send_nacks(struct syncd *d, uint64_t now)
 		}
 		r->tries++;
 		r->asked_ms = now;
+		log_debug("sync: NACK %llu..%llu (try %d)",
+		    (unsigned long long)r->first, (unsigned long long)r->last,
+		    r->tries);
 		m.ranges[m.n_ranges++] = *r;
 	}
 	if (m.n_ranges > 0) {

@@ -56,6 +56,10 @@ sync_ctl_encode(const struct sync_ctl_msg *m, const struct sync_key *k,
 		be64(buf + len + 24, m->entries);
 		len += 32;
 		break;
+	case SYNC_CTL_HEARTBEAT:
+		be64(buf + len, m->last_seq);
+		len += 8;
+		break;
 	case SYNC_CTL_NACK:
 		if (m->n_ranges < 1 || m->n_ranges > SYNC_MISS_MAX)
 			return -1;
@@ -98,9 +102,13 @@ body(struct cursor *c, struct sync_ctl_msg *m)
 		if (cur_ok(c) && m->first_seq > m->last_seq + 1)
 			return SYNC_CTL_RANGE;
 		break;
+	case SYNC_CTL_HEARTBEAT:
+		m->last_seq = cur_be64(c);
+		break;
 	case SYNC_CTL_NACK:
 		m->n_ranges = cur_be16(c);
-		cur_skip(c, 2);
+		if (cur_be16(c) != 0)
+			return SYNC_CTL_LENGTH;	/* reserved, not zero */
 		if (!cur_ok(c) || m->n_ranges < 1 || m->n_ranges > SYNC_MISS_MAX)
 			return SYNC_CTL_RANGE;
 		for (int i = 0; i < m->n_ranges; i++) {

@@ -27,6 +27,7 @@ sync_master_init(struct syncd *d)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	d->seq = (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 	d->ctl_seq = d->seq;
+	d->seq0 = d->seq;
 	sync_enc_init(&d->enc, d->txbuf, d->sc.max_datagram, d->sc.syncid, 1);
 	return 0;
 }
@@ -206,4 +207,25 @@ sync_master_start(struct syncd *d)
 	if (sync_director_send(d, req) == -1)
 		log_warnx("sync: cannot subscribe to the director yet");
 	json_object_put(req);
+}
+
+/* While the master has sent anything, it tells its last sequence number
+ * every SYNC_HEARTBEAT_MS: a backup that lost the last datagrams before a
+ * quiet spell learns of them (no later datagram would show the gap). */
+void
+sync_master_tick(struct syncd *d, uint64_t now_ms)
+{
+	struct sync_ctl_msg m = { .type = SYNC_CTL_HEARTBEAT,
+	    .syncid = d->sc.syncid };
+	uint8_t buf[SYNC_CTL_MAX];
+	int len;
+
+	if (d->seq == d->seq0 || now_ms - d->hb_ms < SYNC_HEARTBEAT_MS)
+		return;
+	d->hb_ms = now_ms;
+	m.seq = ++d->ctl_seq;
+	m.last_seq = d->seq;
+	if ((len = sync_ctl_encode(&m, d->auth ? &d->key : NULL, buf,
+	    sizeof(buf))) > 0)
+		sync_net_send(d, 1, buf, (size_t)len);
 }

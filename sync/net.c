@@ -158,6 +158,10 @@ sync_net_ctl_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
 		if (d->role != ROLE_MASTER)
 			sync_backup_bulk_end(d, from, &m);
 		break;
+	case SYNC_CTL_HEARTBEAT:
+		if (d->role != ROLE_MASTER)
+			sync_backup_heartbeat(d, from, m.last_seq);
+		break;
 	}
 }
 

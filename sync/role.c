@@ -146,8 +146,9 @@ vrrp_msg(struct ctl_link *l, uint16_t type, json_object *msg, void *arg)
 	}
 	if (st == NULL)
 		return;
+	/* From FAULT or MASTER; not the first report after we start. */
 	int entered_backup = strcmp(st, "BACKUP") == 0 &&
-	    strcmp(d->vrrp_state, "BACKUP") != 0;
+	    d->vrrp_state[0] != '\0' && strcmp(d->vrrp_state, "BACKUP") != 0;
 	snprintf(d->vrrp_state, sizeof(d->vrrp_state), "%s", st);
 	d->vrrp_reply_ms = 1;
 	if (role_of(st) != d->role) {
@@ -212,7 +213,10 @@ on_tick(evutil_socket_t fd, short ev, void *arg)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-	sync_backup_tick(d, now);
+	if (d->role == ROLE_MASTER)
+		sync_master_tick(d, now);
+	else
+		sync_backup_tick(d, now);
 	if (now - last_poll >= VRRP_POLL_MS) {
 		last_poll = now;
 		vrrp_poll(d);

@@ -118,6 +118,8 @@ struct syncd {
 	uint64_t		 dump_id;
 	int			 dumping;
 	uint64_t		 dump_first;	/* first datagram of the dump */
+	uint64_t		 seq0;		/* the first, minus one */
+	uint64_t		 hb_ms;		/* last heartbeat */
 
 	/* backup */
 	struct in_addr		 master;	/* sender followed */
@@ -163,6 +165,7 @@ void	sync_master_feed(struct syncd *d, const char *b64, size_t len);
 void	sync_master_dump_end(struct syncd *d, uint64_t id, uint64_t n);
 void	sync_master_nack(struct syncd *d, const struct sync_miss *r, int n);
 void	sync_master_bulk_request(struct syncd *d, uint64_t id);
+void	sync_master_tick(struct syncd *d, uint64_t now_ms);
 
 /* backup.c: gaps, NACKs, bulk requests, installing */
 void	sync_backup_start(struct syncd *d);
@@ -171,6 +174,8 @@ void	sync_backup_datagram(struct syncd *d, struct in_addr from,
 void	sync_backup_bulk_end(struct syncd *d, struct in_addr from,
 	    const struct sync_ctl_msg *m);
 void	sync_backup_tick(struct syncd *d, uint64_t now_ms);
+void	sync_backup_heartbeat(struct syncd *d, struct in_addr from,
+	    uint64_t last_seq);
 
 /* role.c: the links, the role from tandem-vrrpd */
 int	sync_role_open(struct syncd *d);
@@ -184,6 +189,8 @@ int	sync_director_up(const struct syncd *d);
 #define SYNC_CTL_BULK_REQ	1
 #define SYNC_CTL_BULK_END	2
 #define SYNC_CTL_NACK		3
+#define SYNC_CTL_HEARTBEAT	4
+#define SYNC_HEARTBEAT_MS	200
 #define SYNC_CTL_HDR_LEN	16
 #define SYNC_CTL_MAX		(SYNC_CTL_HDR_LEN + 4 + SYNC_MISS_MAX * 12 + \
 				 SYNC_HMAC_LEN)

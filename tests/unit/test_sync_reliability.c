@@ -228,6 +228,7 @@ settle(int rounds)
 	for (int i = 0; i < rounds; i++) {
 		deliver();
 		usleep(3000);
+		sync_master_tick(master, mono());
 		sync_backup_tick(backup, mono());
 		deliver();
 	}

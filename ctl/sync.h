@@ -1,0 +1,15 @@
+/* tandemctl sync: tandem-syncd's role, peer and counters, from syncd.sock. */
+#ifndef TANDEM_CTL_SYNC_H
+#define TANDEM_CTL_SYNC_H
+
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+/* Is this command line a `tandemctl [--run-dir DIR] sync [--json]`? */
+int	ctl_sync_wanted(int argc, char **argv);
+int	ctl_sync_main(int argc, char **argv);
+/* The view tandemctl sync prints for a status reply. */
+void	ctl_sync_print(FILE *out, json_object *reply);
+
+#endif

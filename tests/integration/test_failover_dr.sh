@@ -1,0 +1,4 @@
+#!/bin/bash
+# The headline failover test in DR mode: see failover_body.sh.
+MODE=dr
+. "$(dirname "$0")/failover_body.sh"

@@ -1,0 +1,4 @@
+#!/bin/bash
+# The headline failover test in NAT mode: see failover_body.sh.
+MODE=nat
+. "$(dirname "$0")/failover_body.sh"
