@@ -157,6 +157,7 @@ struct batch {
 	struct sync_enc	 enc;
 	uint64_t	 n;		/* entries sent */
 	int		 failed;
+	uint64_t	 oldest_ms;	/* feed: the longest-queued entry's time */
 };
 
 static void
@@ -191,6 +192,9 @@ batch_flush(struct batch *b)
 	m = json_object_new_object();
 	json_object_object_add(m, "event", json_object_new_string(b->event));
 	json_object_object_add(m, "data", json_object_new_string(text));
+	if (b->oldest_ms != 0)	/* how long updates waited here (bench) */
+		json_object_object_add(m, "wait_ms", json_object_new_int64(
+		    (int64_t)(now_monotonic_ms() - b->oldest_ms)));
 	if (s->dumping && strcmp(b->event, "sync_dump") == 0)
 		json_object_object_add(m, "id",
 		    json_object_new_int64((int64_t)s->dump_id));
@@ -230,6 +234,7 @@ feed(struct director *d, struct batch *b)
 	if (items == NULL)
 		return;
 	b->event = "sync_conns";
+	b->oldest_ms = 0;
 	batch_start(b);
 	for (int i = 0; i < d->n_workers; i++) {
 		struct csync_queue *q = &d->workers[i].syncq;
@@ -244,6 +249,8 @@ feed(struct director *d, struct batch *b)
 			int ok;
 			pthread_spin_lock(&c->lock);
 			atomic_store(&c->sync_queued, 0);
+			if (b->oldest_ms == 0 || c->sync_ms < b->oldest_ms)
+				b->oldest_ms = c->sync_ms;
 			ok = entry_of(c, &e) == 0;
 			pthread_spin_unlock(&c->lock);
 			conn_put(c);
@@ -283,6 +290,7 @@ dump_slice(struct director *d, struct batch *b)
 	if (ctl_client_pending(s->sub) > CSYNC_BACKLOG_MAX / 2)
 		return;
 	b->event = "sync_dump";
+	b->oldest_ms = 0;
 	b->n = 0;
 	b->failed = 0;
 	batch_start(b);

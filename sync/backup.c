@@ -153,6 +153,10 @@ install(struct syncd *d, const uint8_t *buf, size_t len, uint64_t seq)
 	json_object_object_add(req, "data", json_object_new_string(text));
 	if (sync_director_send(d, req) == 0) {
 		d->c.installed_dgrams++;
+		if (d->trace != NULL && d->inst_n < 256) {
+			d->inst_fifo[(d->inst_head + d->inst_n) % 256] = seq;
+			d->inst_n++;
+		}
 	} else {
 		/* The director restarts or lags: its table is no longer
 		 * the master's. */
@@ -308,4 +312,17 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The director answered an install (in order): trace it. */
+void
+sync_backup_installed(struct syncd *d)
+{
+	if (d->trace == NULL || d->inst_n == 0)
+		return;
+	fprintf(d->trace, "I %llu %llu\n",
+	    (unsigned long long)d->inst_fifo[d->inst_head],
+	    (unsigned long long)sync_trace_us());
+	d->inst_head = (d->inst_head + 1) % 256;
+	d->inst_n--;
 }

@@ -43,6 +43,15 @@ run(struct syncd *d)
 		rc = 1;
 		goto out;
 	}
+	if (getenv("TANDEM_SYNC_TRACE") != NULL) {
+		char path[CONF_PATH_MAX + 16];
+		snprintf(path, sizeof(path), "%s/sync.trace", d->run_dir);
+		/* Appending, line by line: the bench empties it at will. */
+		if ((d->trace = fopen(path, "a")) == NULL)
+			log_warn("sync: trace %s", path);
+		else
+			setvbuf(d->trace, NULL, _IOLBF, 0);
+	}
 	ev[0] = evsignal_new(d->base, SIGTERM, on_signal, d);
 	ev[1] = evsignal_new(d->base, SIGINT, on_signal, d);
 	for (int i = 0; i < 2; i++)
@@ -54,6 +63,8 @@ run(struct syncd *d)
 	for (int i = 0; i < 2; i++)
 		event_free(ev[i]);
 out:
+	if (d->trace != NULL)
+		fclose(d->trace);
 	sync_role_close(d);
 	ctl_server_close(d->ctl);
 	sync_net_close(d);

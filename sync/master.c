@@ -77,6 +77,10 @@ flush(struct syncd *d)
 		d->c.sent_dgrams++;
 		d->c.sent_entries += nconns;
 	}
+	if (d->trace != NULL)
+		fprintf(d->trace, "S %llu %llu %llu\n", (unsigned long long)seq,
+		    (unsigned long long)sync_trace_us(),
+		    (unsigned long long)d->feed_wait_ms);
 	sync_enc_init(&d->enc, d->txbuf, d->sc.max_datagram, d->sc.syncid, 1);
 }
 
@@ -95,11 +99,14 @@ add_entry(const struct sync_conn *c, void *arg)
 }
 
 void
-sync_master_feed(struct syncd *d, const char *b64, size_t len)
+sync_master_feed(struct syncd *d, const char *b64, size_t len,
+    uint64_t wait_ms)
 {
 	static uint8_t buf[SYNC_MAXLEN_MAX];
 	struct sync_dec dec = { .cb = add_entry, .arg = d };
 	int n = sync_b64_decode(b64, len, buf, sizeof(buf));
+
+	d->feed_wait_ms = wait_ms;
 
 	if (n < 0 || sync_decode(&dec, buf, (size_t)n, NULL) != SYNC_OK) {
 		d->c.send_errors++;
@@ -228,4 +235,13 @@ sync_master_tick(struct syncd *d, uint64_t now_ms)
 	if ((len = sync_ctl_encode(&m, d->auth ? &d->key : NULL, buf,
 	    sizeof(buf))) > 0)
 		sync_net_send(d, 1, buf, (size_t)len);
+}
+
+uint64_t
+sync_trace_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }

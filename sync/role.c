@@ -78,8 +78,10 @@ dir_event(struct syncd *d, json_object *msg)
 		return;
 	}
 	if (strcmp(ev, "sync_conns") == 0 || strcmp(ev, "sync_dump") == 0) {
+		uint64_t wait = json_object_object_get_ex(msg, "wait_ms", &v) ?
+		    (uint64_t)json_object_get_int64(v) : 0;
 		if (data != NULL)
-			sync_master_feed(d, data, strlen(data));
+			sync_master_feed(d, data, strlen(data), wait);
 	} else if (strcmp(ev, "sync_dump_end") == 0) {
 		uint64_t n = 0;
 		if (json_object_object_get_ex(msg, "entries", &v))
@@ -98,6 +100,10 @@ dir_msg(struct ctl_link *l, uint16_t type, json_object *msg, void *arg)
 		dir_event(d, msg);
 		return;
 	}
+	if (json_object_object_get_ex(msg, "installed", &ok) ||
+	    (json_object_object_get_ex(msg, "ok", &ok) &&
+	    !json_object_get_boolean(ok)))
+		sync_backup_installed(d);
 	if (json_object_object_get_ex(msg, "ok", &ok) &&
 	    !json_object_get_boolean(ok)) {
 		d->c.install_errors++;

@@ -97,6 +97,14 @@ struct syncd {
 	uint64_t		 rx_errors;	/* recvfrom failures */
 	struct sync_counters	 c;
 
+	/* TANDEM_SYNC_TRACE set: run_dir/sync.trace gets a line per
+	 * datagram sent ("S seq time_us wait_ms") or installed ("I seq
+	 * time_us"), for the bench's lag measurement. */
+	FILE			*trace;
+	uint64_t		 feed_wait_ms;
+	uint64_t		 inst_fifo[256];
+	unsigned		 inst_head, inst_n;
+
 	/* Replaced in unit tests by a simulated network and director. */
 	int	(*tx_hook)(struct syncd *, int ctl, const uint8_t *, size_t);
 	int	(*dir_hook)(struct syncd *, struct json_object *req);
@@ -161,7 +169,8 @@ int	sync_net_send(struct syncd *d, int ctl, const uint8_t *buf,
 int	sync_master_init(struct syncd *d);
 void	sync_master_free(struct syncd *d);
 void	sync_master_start(struct syncd *d);
-void	sync_master_feed(struct syncd *d, const char *b64, size_t len);
+void	sync_master_feed(struct syncd *d, const char *b64, size_t len,
+	    uint64_t wait_ms);
 void	sync_master_dump_end(struct syncd *d, uint64_t id, uint64_t n);
 void	sync_master_nack(struct syncd *d, const struct sync_miss *r, int n);
 void	sync_master_bulk_request(struct syncd *d, uint64_t id);
@@ -174,6 +183,8 @@ void	sync_backup_datagram(struct syncd *d, struct in_addr from,
 void	sync_backup_bulk_end(struct syncd *d, struct in_addr from,
 	    const struct sync_ctl_msg *m);
 void	sync_backup_tick(struct syncd *d, uint64_t now_ms);
+void	sync_backup_installed(struct syncd *d);
+uint64_t sync_trace_us(void);
 void	sync_backup_heartbeat(struct syncd *d, struct in_addr from,
 	    uint64_t last_seq);
 

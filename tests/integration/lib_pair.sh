@@ -56,6 +56,8 @@ pair_topology() {
 			-p "$PAIR_PORT" -n 8192 -t 900
 		lab_bg "rs$i" "udpecho-rs$i" "$TD_TOOLS/udpecho" -b 0.0.0.0 -t 900 \
 			-p "$PAIR_PORT"
+		# PAIR_HTTP=1: nginx too, for wrk (the sync bench).
+		[ -n "${PAIR_HTTP:-}" ] && lab_nginx "rs$i" '*' 80 "rs$i"
 	done
 }
 
@@ -92,7 +94,9 @@ pair_config() {
 	  { address = "$PAIR_VIP"; port = $PAIR_PORT; protocol = "tcp";
 	    scheduler = "rr"; method = "$method"; real_servers = ( $rs ); },
 	  { address = "$PAIR_VIP"; port = $PAIR_PORT; protocol = "udp";
-	    scheduler = "rr"; method = "$method"; real_servers = ( $rs ); } );
+	    scheduler = "rr"; method = "$method"; real_servers = ( $rs ); }${PAIR_HTTP:+,
+	  { address = \"$PAIR_VIP\"; port = 80; protocol = \"tcp\";
+	    scheduler = \"rr\"; method = \"$method\"; real_servers = ( $rs ); \}} );
 	vrrp = { director_interval = 0.1; director_timeout = 0.3;
 	  instances = ( $inst );
 	  $vips };

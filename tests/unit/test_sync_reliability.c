@@ -133,7 +133,7 @@ feed_batch(struct syncd *d, struct sync_enc *e, uint8_t *buf)
 
 	if (e->nconns == 0)
 		return;
-	sync_master_feed(d, text, sync_b64_encode(buf, e->len, text));
+	sync_master_feed(d, text, sync_b64_encode(buf, e->len, text), 0);
 	sync_enc_init(e, buf, SYNC_MAXLEN_MAX, 0, 0);
 }
 
