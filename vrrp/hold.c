@@ -67,10 +67,11 @@ vrrp_hold_conf(struct vrrpd *d)
 	}
 }
 
-/* One master's check: has the loop stood still past the interval after
- * which the backup takes over? Then the peer is master already. */
-static int
-stalled(struct vrrp_inst *vi, uint64_t now)
+/* How long the loop stood still for a master, when longer than its
+ * Master_Down_Interval: the backup has stopped hearing it and taken over,
+ * unless the same stall froze the backup too. 0: the loop ran in time. */
+static uint64_t
+stall_of(struct vrrp_inst *vi, uint64_t now)
 {
 	const struct vrrp_fsm *f = &vi->fsm;
 	uint64_t down = vrrp_fsm_down_interval(f->version, f->prio, f->adv_int);
@@ -80,39 +81,61 @@ stalled(struct vrrp_inst *vi, uint64_t now)
 		vi->alive_at = now;
 		return 0;
 	}
+	return gap;
+}
+
+/* A master after a stall: down without an advert if another master
+ * advertised meanwhile (its adverts waited in our socket and were read
+ * from drained on); otherwise the peer stood still as well (one host, or
+ * a VM host's pause) and we are still the master. */
+static void
+after_stall(struct vrrp_inst *vi, uint64_t gap, uint64_t drained, uint64_t now)
+{
+	const struct vrrp_fsm *f = &vi->fsm;
+	unsigned long long ms = gap / 1000, down = vrrp_fsm_down_interval(
+	    f->version, f->prio, f->adv_int) / 1000;
+
+	if (f->state != VRRP_MASTER)
+		return;		/* a better master's advert did it */
+	if (vi->heard_other_at < drained) {
+		log_warnx("%s: this node stood still %llu ms, longer than the "
+		    "Master_Down_Interval (%llu ms), but no other master "
+		    "advertised meanwhile: still master", vi->conf->name, ms,
+		    down);
+		vi->alive_at = now;
+		return;
+	}
 	log_warnx("%s: this node stood still %llu ms, longer than the "
 	    "Master_Down_Interval (%llu ms): the backup has taken over, "
-	    "stepping down without an advert", vi->conf->name,
-	    (unsigned long long)(gap / 1000),
-	    (unsigned long long)(down / 1000));
-	return 1;
+	    "stepping down without an advert", vi->conf->name, ms, down);
+	/* Its sync group follows it down (group.c). */
+	vrrp_fsm_step_down(&vi->fsm, now);
+	vrrp_inst_rearm(vi);
 }
 
 void
 vrrp_hold_wake(struct vrrpd *d)
 {
-	uint64_t now = vrrp_now();
+	uint64_t now = vrrp_now(), gap[CONF_VRRP_MAX_INST] = { 0 }, drained;
 	int was[CONF_VRRP_MAX_INST] = { 0 }, any = 0;
 
-	/* First who is master: a sync group follows its first member down
+	/* Who is master first: a sync group follows its first member down
 	 * before the loop reaches the others. */
-	for (int i = 0; i < d->n_inst && i < CONF_VRRP_MAX_INST; i++)
-		was[i] = !d->inst[i].stopping &&
-		    d->inst[i].fsm.state == VRRP_MASTER;
 	for (int i = 0; i < d->n_inst && i < CONF_VRRP_MAX_INST; i++) {
 		struct vrrp_inst *vi = &d->inst[i];
-		if (!was[i] || vi->fsm.state != VRRP_MASTER)
-			continue;
-		if (stalled(vi, now)) {
-			/* Its sync group follows it down (group.c). */
-			vrrp_fsm_step_down(&vi->fsm, now);
-			vrrp_inst_rearm(vi);
+		was[i] = !vi->stopping && vi->fsm.state == VRRP_MASTER;
+		if (was[i] && (gap[i] = stall_of(vi, now)) != 0)
 			any = 1;
-		}
 	}
 	if (!any)
 		return;
 	d->stalls++;
+	/* Before anything is sent: what the peer said while we stood still. */
+	drained = vrrp_now();
+	vrrp_net_drain(d);
+	for (int i = 0; i < d->n_inst && i < CONF_VRRP_MAX_INST; i++)
+		if (gap[i])
+			after_stall(&d->inst[i], gap[i], drained, now);
 	for (int i = 0; i < d->n_inst && i < CONF_VRRP_MAX_INST; i++)
 		if (was[i] && d->inst[i].fsm.state != VRRP_MASTER) {
 			d->inst[i].cnt.freeze_stepdowns++;

@@ -347,6 +347,8 @@ vrrp_inst_recv(struct vrrpd *d, struct vrrp_if *ifp, const uint8_t *payload,
 	vi->cnt.rcvd++;
 	if (a->prio == 0)
 		vi->cnt.prio0_rcvd++;
+	else if (vi->fsm.state == VRRP_MASTER)
+		vi->heard_other_at = vrrp_now();	/* another master */
 	check_addrs(vi, a);
 	vrrp_fsm_advert(&vi->fsm, vrrp_now(), a->prio, a->adv_int, &a->src);
 	vrrp_inst_rearm(vi);

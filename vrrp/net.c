@@ -186,14 +186,14 @@ rx_overflow(const struct cmsghdr *c, uint32_t *dropped)
 		memcpy(dropped, CMSG_DATA(c), sizeof(*dropped));
 }
 
-static void
-rx4_cb(evutil_socket_t fd, short ev, void *arg)
+/* Up to RX_BATCH datagrams; how many were read. */
+static int
+rx4_read(struct vrrpd *d, int fd)
 {
-	struct vrrpd *d = arg;
 	uint8_t buf[2048], cbuf[256];
+	int n;
 
-	vrrp_hold_wake(d);
-	for (int n = 0; n < RX_BATCH; n++) {
+	for (n = 0; n < RX_BATCH; n++) {
 		struct iovec iov = { buf, sizeof(buf) };
 		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 		    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
@@ -217,16 +217,16 @@ rx4_cb(evutil_socket_t fd, short ev, void *arg)
 		else
 			recv4_one(d, buf, (size_t)r, ifindex);
 	}
+	return n;
 }
 
-static void
-rx6_cb(evutil_socket_t fd, short ev, void *arg)
+static int
+rx6_read(struct vrrpd *d, int fd)
 {
-	struct vrrpd *d = arg;
 	uint8_t buf[2048], cbuf[256];
+	int n;
 
-	vrrp_hold_wake(d);
-	for (int n = 0; n < RX_BATCH; n++) {
+	for (n = 0; n < RX_BATCH; n++) {
 		struct sockaddr_in6 from;
 		struct iovec iov = { buf, sizeof(buf) };
 		struct msghdr msg = { .msg_name = &from, .msg_namelen =
@@ -269,6 +269,33 @@ rx6_cb(evutil_socket_t fd, short ev, void *arg)
 		else
 			vrrp_inst_recv(d, ifp, buf, (size_t)r, &a);
 	}
+	return n;
+}
+
+static void
+rx4_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	vrrp_hold_wake(arg);
+	rx4_read(arg, fd);
+}
+
+static void
+rx6_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	vrrp_hold_wake(arg);
+	rx6_read(arg, fd);
+}
+
+void
+vrrp_net_drain(struct vrrpd *d)
+{
+	/* Bounded: a 1 MiB buffer holds some 16 batches of adverts. */
+	for (int i = 0; i < 32 && d->rx_fd4 >= 0; i++)
+		if (rx4_read(d, d->rx_fd4) < RX_BATCH)
+			break;
+	for (int i = 0; i < 32 && d->rx_fd6 >= 0; i++)
+		if (rx6_read(d, d->rx_fd6) < RX_BATCH)
+			break;
 }
 
 static int

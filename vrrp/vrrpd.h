@@ -89,6 +89,8 @@ struct vrrp_inst {
 	int		 track_prio;
 	int		 phold_cover;	/* sync.follow covers it (hold.c) */
 	uint64_t	 alive_at;	/* master: the loop last ran (us) */
+	uint64_t	 heard_other_at;	/* master: another node's
+						 * advert arrived (us) */
 };
 
 /* The last sync_state report of tandem-syncd (control.c, hold.c). */
@@ -169,6 +171,8 @@ int	vrrp_net_refresh_if(struct vrrpd *d, struct vrrp_if *ifp);
 int	vrrp_net_join(struct vrrpd *d, struct vrrp_if *ifp, int af);
 int	vrrp_net_send_advert(struct vrrp_inst *vi, int prio);
 int	vrrp_net_send_garp(struct vrrp_inst *vi);
+/* Read every advert waiting in the receive sockets (after a stall). */
+void	vrrp_net_drain(struct vrrpd *d);
 
 /* track.c */
 int	vrrp_track_open(struct vrrpd *d);

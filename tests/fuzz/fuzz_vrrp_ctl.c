@@ -50,6 +50,7 @@ fuzz_vrrpd(void)
 	d.gstate = calloc((size_t)d.vc.n_groups, sizeof(*d.gstate));
 	if (d.inst == NULL || d.gstate == NULL)
 		abort();
+	d.rx_fd4 = d.rx_fd6 = -1;
 	d.n_ifs = 1;
 	snprintf(d.ifs[0].name, sizeof(d.ifs[0].name), "eth0");
 	addr_parse("10.0.0.1", &d.ifs[0].addr4);

@@ -158,8 +158,14 @@ tr_b=$(gget b transitions)
 tcont=$EPOCHREALTIME
 kill -CONT "${VR_PID[a]}"
 wait_for '[ "$(gst a)" = BACKUP ]' 2
-tap_is "$(both)/$(gget a counters.freeze_stepdowns)/$(gget a hold.held)" \
-	"BACKUP/MASTER/1,1/True,True" "SIGCONT: a's group steps down at once (a freeze step-down each), hold pending"
+got="$(both)/$(gget a counters.freeze_stepdowns)/$(gget a hold.held)"
+if [ "$got" = "BACKUP/MASTER/1,1/True,True" ]; then
+	tap_ok "SIGCONT: a's group steps down at once (a freeze step-down each), hold pending"
+else
+	tap_fail "SIGCONT: a's group steps down at once (a freeze step-down each), hold pending" \
+		"got: $got" "$(grep -E 'stood still|->' "$LAB_TMP/vrrpd-a.log" | tail -6)" \
+		"$(grep -E -- '->' "$LAB_TMP/vrrpd-b.log" | tail -4)"
+fi
 tap_is "$(owned a)/$(owned b)" "none/ext int" "a's vrrpd released its director (before its lease ran out)"
 grep -qE "(ext|int): this node stood still [0-9]* ms, longer than the Master_Down_Interval" \
 	"$LAB_TMP/vrrpd-a.log" && tap_ok "a logs the stall" ||
@@ -185,7 +191,7 @@ wait_for '[ "$(gst a)" = MASTER ]' 8
 rel=$(vr_get a ext hold.released_ms)
 held=$((rel - $(vr_get a ext hold.since_ms)))
 delay=$(($(group_since) - rel))
-tap_like "$held/$delay" '^20[0-9][0-9]/([0-9]{1,3}|[1-2][0-9]{3}|3[0-4][0-9]{2})$' \
+tap_like "$held/$delay" '^2[0-4][0-9][0-9]/([0-9]{1,3}|[1-2][0-9]{3}|3[0-4][0-9]{2})$' \
 	"sync.preempt_hold = 2 and no sync_state: held $held ms, then a preempts $delay ms later"
 tap_is "$(both)/$(gget a hold.released)" MASTER/BACKUP/expired,expired "released: expired"
 grep -q "int: preemption hold expired without sync" "$LAB_TMP/vrrpd-a.log" &&

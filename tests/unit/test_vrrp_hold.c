@@ -47,6 +47,7 @@ make_vrrpd(const char *sync)
 	assert_non_null(d->base = event_base_new());
 	d->n_inst = d->vc.n_inst;
 	assert_non_null(d->inst = calloc((size_t)d->n_inst, sizeof(*d->inst)));
+	d->rx_fd4 = d->rx_fd6 = -1;	/* nothing to drain */
 	d->n_ifs = 1;
 	snprintf(d->ifs[0].name, sizeof(d->ifs[0].name), "eth0");
 	addr_parse("10.0.0.1", &d->ifs[0].addr4);
@@ -206,16 +207,26 @@ test_freeze(void **state)
 	vrrp_hold_wake(d);
 	assert_int_equal(d->inst[0].fsm.state, VRRP_MASTER);
 	assert_int_equal(d->stalls, 0);
-	/* Longer: both step down, counted, held. */
-	d->inst[0].alive_at = now - down - 1000;
-	d->inst[1].alive_at = now - down - 1000;
+	/* Longer, but no other master advertised meanwhile (the peer stood
+	 * still too): still master. */
+	d->inst[0].alive_at = d->inst[1].alive_at = now - down - 1000;
+	vrrp_hold_wake(d);
+	assert_int_equal(d->inst[0].fsm.state, VRRP_MASTER);
+	assert_int_equal(d->inst[0].cnt.freeze_stepdowns, 0);
+	assert_int_equal(d->stalls, 1);
+	/* Longer, and another master's advert was read from the socket
+	 * after the stall (as if during the drain): both step down,
+	 * counted, held. */
+	now = vrrp_now();
+	d->inst[0].alive_at = d->inst[1].alive_at = now - down - 1000;
+	d->inst[0].heard_other_at = d->inst[1].heard_other_at = now + 10000000;
 	vrrp_hold_wake(d);
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(d->inst[i].fsm.state, VRRP_BACKUP);
 		assert_int_equal(d->inst[i].cnt.freeze_stepdowns, 1);
 		assert_true(d->inst[i].fsm.phold);
 	}
-	assert_int_equal(d->stalls, 1);
+	assert_int_equal(d->stalls, 2);
 	assert_int_equal(d->inst[2].cnt.freeze_stepdowns, 0);
 	free_vrrpd(d);
 }
