@@ -169,7 +169,7 @@ vrrp_msg(struct ctl_link *l, uint16_t type, json_object *msg, void *arg)
 	uint64_t since_ms = json_object_object_get_ex(msg, "since_ms", &since) ?
 	    (uint64_t)json_object_get_int64(since) : 0;
 	if (d->role == ROLE_BACKUP && (entered_backup ||
-	    (held && d->in_sync && d->bulk_done_ms < since_ms))) {
+	    (held && d->in_sync && d->bulk_done_ms <= since_ms))) {
 		log_info("sync: VRRP %s: loading the master's table again",
 		    entered_backup ? "entered BACKUP" : "holds preemption");
 		sync_backup_start(d);

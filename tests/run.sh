@@ -201,7 +201,9 @@ fi
 
 # --- integration ------------------------------------------------------------
 for t in tests/integration/test_*.sh; do
-	run_suite "integration: $(basename "$t" .sh)" "$INTEGRATION_TIMEOUT" tap \
+	# A suite may ask for more time with a "# suite-timeout: SECONDS" line.
+	tmo=$(sed -n 's/^# suite-timeout: \([0-9][0-9]*\)$/\1/p' "$t" | head -1)
+	run_suite "integration: $(basename "$t" .sh)" "${tmo:-$INTEGRATION_TIMEOUT}" tap \
 		bash "$t"
 done
 

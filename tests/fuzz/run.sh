@@ -1,10 +1,10 @@
 #!/bin/bash
 # Run each fuzz target for a bounded time from its seed corpus; TAP output.
-# FUZZ_SECONDS (default 20) per target.
+# FUZZ_SECONDS (default 10) per target.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=build/fuzz
-secs=${FUZZ_SECONDS:-20}
+secs=${FUZZ_SECONDS:-10}
 export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 n=0
 failed=0
