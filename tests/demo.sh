@@ -49,9 +49,13 @@ say "Killing the master: SIGKILL to every Tandem process on lb1"
 t0=$(now_ms)
 # tandemd and the daemons it started: every process in lb1's namespace.
 kill -KILL $(ip netns pids "$LAB-lb1") 2>/dev/null
+wait "${NODE[1]}" 2>/dev/null
 wait_for '[ "$(state 2)" = MASTER ] && [ "$(vr_state lb2 int)" = MASTER ]' 10
 t1=$(now_ms)
 echo "  lb2 is $(state 2) after $((t1 - t0)) ms (as its status shows it)"
+
+say "tandemctl -L -n on lb2 (the new master), streams still running"
+pair_ctl 2 -L -n | sed 's/^/  /'
 
 wait "$SC"
 rc=$?
@@ -69,8 +73,6 @@ else
 	echo "  RESULT: connections were lost: $(tail -2 "$LAB_TMP/sc.err")"
 fi
 
-say "tandemctl -L -n on lb2 (the new master)"
-pair_ctl 2 -L -n | sed 's/^/  /'
 say "tandemctl sync on lb2"
 pair_ctl 2 sync | sed 's/^/  /'
 say "Done; removing the lab."
