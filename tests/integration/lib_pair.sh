@@ -92,7 +92,8 @@ pair_config() {
 	director = { interfaces = [ $ifaces ]; workers = 1; };
 	virtual_servers = (
 	  { address = "$PAIR_VIP"; port = $PAIR_PORT; protocol = "tcp";
-	    scheduler = "rr"; method = "$method"; real_servers = ( $rs ); },
+	    scheduler = "rr"; method = "$method"; ${PAIR_TCP_EXTRA:-}
+	    real_servers = ( $rs ); },
 	  { address = "$PAIR_VIP"; port = $PAIR_PORT; protocol = "udp";
 	    scheduler = "rr"; method = "$method"; real_servers = ( $rs ); }${PAIR_HTTP:+,
 	  { address = \"$PAIR_VIP\"; port = 80; protocol = \"tcp\";
@@ -145,4 +146,8 @@ pair_conns() {
 # pair_kill N SIGNAL: the signal to every Tandem process of node N.
 pair_kill() {
 	kill -"$2" "${PAIR_DIR[$1]}" "${PAIR_SYNC[$1]}" "${VR_PID[lb$1]}" 2>/dev/null
+	# Reaped here, so that the shell says nothing about them.
+	[ "$2" = KILL ] && wait "${PAIR_DIR[$1]}" "${PAIR_SYNC[$1]}" \
+		"${VR_PID[lb$1]}" 2>/dev/null
+	return 0
 }
