@@ -344,9 +344,9 @@ sync_more(struct out *o, json_object *s)
 		sample(o, "tandem_sync_role", strcmp(role, roles[i]) == 0,
 		    "role", roles[i], LBL_END);
 	family(o, "tandem_sync_peer_up", "gauge",
-	    "Whether a sync master is heard (backup).");
-	sample(o, "tandem_sync_peer_up", snmp_jstr(s, "peer", "")[0] != '\0',
-	    LBL_END);
+	    "Whether this backup has a sync master to follow (0 as master).");
+	sample(o, "tandem_sync_peer_up", strcmp(role, "backup") == 0 &&
+	    snmp_jstr(s, "peer", "")[0] != '\0', LBL_END);
 	family(o, "tandem_sync_in_sync", "gauge",
 	    "Whether the connection table is complete.");
 	sample(o, "tandem_sync_in_sync", snmp_jbool(s, "in_sync"), LBL_END);

@@ -230,9 +230,10 @@ sync_scalars(const struct snmp_model *m, struct oidtab *t)
 	af = mib_inet_parse(peer, a, &len);
 	mib_put_int(t, td_sync, N(td_sync), 7, zero, 1, ASN_INTEGER, af);
 	mib_put_str(t, td_sync, N(td_sync), 8, zero, 1, a, len);
-	/* 9: the peer, 1 unknown (master: nobody to hear), 2 up, 3 lost. */
+	/* 9: the peer a backup follows, 2 up or 3 lost; 1 unknown when not
+	 * a backup (a master hears nobody; its last peer is history). */
 	mib_put_int(t, td_sync, N(td_sync), 9, zero, 1, ASN_INTEGER,
-	    af ? 2 : strcmp(role, "backup") == 0 ? 3 : 1);
+	    strcmp(role, "backup") != 0 ? 1 : af ? 2 : 3);
 	mib_put_uns(t, td_sync, N(td_sync), 14, zero, 1, ASN_GAUGE,
 	    snmp_jint(s, "last_received_ms_ago", 0));
 	mib_put_int(t, td_sync, N(td_sync), 15, zero, 1, ASN_INTEGER,
