@@ -174,4 +174,17 @@ else
 fi
 tap_is "$(grep -c 'agentx: connected' "$LAB_TMP/tandem-snmpd-lb2.log")" 2 \
 	"tandem-snmpd logged the second connection"
+
+# A frozen director (its socket accepts, nothing answers) never stalls the
+# subagent: its row says down(2) while every other object still answers.
+kill -STOP "${DIR_PID[2]}"
+wait_for '[ "$(snmp_get lb2 "$TANDEM.1.1.1.3.1")" = 2 ]' 5
+t0=$(now_ms)
+got=$(snmp_get lb2 "$TANDEM.1.1.1.3.1")/$(snmp_get lb2 "$TANDEM.1.1.1.3.2")
+ms=$(($(now_ms) - t0))
+tap_is "$got" 2/1 "director frozen: tandemDaemonStatus director down(2), vrrpd up(1)"
+tap_like "$ms" '^[0-9]{1,3}$' "and two snmpgets still answer at once (${ms} ms)"
+kill -CONT "${DIR_PID[2]}"
+wait_for '[ "$(snmp_get lb2 "$TANDEM.1.1.1.3.1")" = 1 ]' 5
+tap_is "$(snmp_get lb2 "$TANDEM.1.1.1.3.1")" 1 "director thawed: up(1) again"
 tap_done
