@@ -23,10 +23,55 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 	event_base_loopbreak(d->base);
 }
 
+/* SIGHUP: the snmp section again. The poll interval, traps and the HTTP
+ * address apply at once; a new AgentX socket needs a restart (net-snmp's
+ * agent is set up once per process). A bad file changes nothing. */
+static void
+on_hup(evutil_socket_t sig, short ev, void *arg)
+{
+	struct snmpd *d = arg;
+	struct snmp_conf nc;
+
+	(void)sig;
+	(void)ev;
+	if (snmp_conf_load(d->conf_path, &nc, stderr) == -1) {
+		log_warnx("reload: %s has errors; nothing changed", d->conf_path);
+		return;
+	}
+	if (strcmp(nc.agentx_socket, d->sc.agentx_socket) != 0)
+		log_warnx("reload: agentx_socket %s needs a restart; "
+		    "still on %s", nc.agentx_socket, d->sc.agentx_socket);
+	snprintf(nc.agentx_socket, sizeof(nc.agentx_socket), "%s",
+	    d->sc.agentx_socket);
+	if (strcmp(nc.metrics_listen, d->sc.metrics_listen) != 0) {
+		char old[sizeof(d->sc.metrics_listen)];
+
+		snprintf(old, sizeof(old), "%s", d->sc.metrics_listen);
+		snmp_http_stop(d->http);
+		snprintf(d->sc.metrics_listen, sizeof(d->sc.metrics_listen),
+		    "%s", nc.metrics_listen);
+		d->http = snmp_http_start(d);
+		if (d->http == NULL && nc.metrics_listen[0] != '\0' &&
+		    strcmp(nc.metrics_listen, "none") != 0) {
+			log_warnx("reload: cannot serve on %s; back on %s",
+			    nc.metrics_listen, old);
+			snprintf(nc.metrics_listen, sizeof(nc.metrics_listen),
+			    "%s", old);
+			snprintf(d->sc.metrics_listen,
+			    sizeof(d->sc.metrics_listen), "%s", old);
+			d->http = snmp_http_start(d);
+		}
+	}
+	d->sc = nc;
+	snmp_poll_set_interval(d->poller);
+	log_info("reload: poll every %.1f s, traps %s, metrics on %s",
+	    nc.poll_interval, nc.traps ? "on" : "off", nc.metrics_listen);
+}
+
 static int
 run(struct snmpd *d)
 {
-	struct event *ev[2];
+	struct event *ev[3];
 
 	if ((d->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
@@ -42,10 +87,11 @@ run(struct snmpd *d)
 		fatalx("cannot start the poller");
 	ev[0] = evsignal_new(d->base, SIGTERM, on_signal, d);
 	ev[1] = evsignal_new(d->base, SIGINT, on_signal, d);
-	for (int i = 0; i < 2; i++)
+	ev[2] = evsignal_new(d->base, SIGHUP, on_hup, d);
+	for (int i = 0; i < 3; i++)
 		event_add(ev[i], NULL);
 	event_base_dispatch(d->base);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		event_free(ev[i]);
 	snmp_poll_stop(d->poller);
 	snmp_http_stop(d->http);
@@ -71,6 +117,7 @@ main(int argc, char *argv[])
 		conf_free(&d.conf);
 		return 0;
 	}
+	snprintf(d.conf_path, sizeof(d.conf_path), "%s", o.file);
 	log_set_level(o.debug ? LOG_LVL_DEBUG : d.conf.node.log_level);
 	snprintf(d.run_dir, sizeof(d.run_dir), "%s",
 	    o.run_dir ? o.run_dir : d.conf.node.run_dir);

@@ -181,6 +181,17 @@ on_event(struct bufferevent *bev, short what, void *arg)
 	    (what & BEV_EVENT_TIMEOUT) ? "no answer" : strerror(errno));
 }
 
+static struct timeval
+interval(const struct snmpd *d)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)d->sc.poll_interval;
+	tv.tv_usec = (suseconds_t)((d->sc.poll_interval - (double)tv.tv_sec) *
+	    1e6);
+	return tv;
+}
+
 static void
 req_start(struct poll_req *r)
 {
@@ -206,9 +217,7 @@ req_start(struct poll_req *r)
 	/* Neither way may grow without bound, nor wait forever. */
 	bufferevent_setwatermark(r->bev, EV_READ, 0,
 	    CTL_HDR_LEN + POLL_MAX_REPLY);
-	tv.tv_sec = (time_t)d->sc.poll_interval;
-	tv.tv_usec = (suseconds_t)((d->sc.poll_interval - (double)tv.tv_sec) *
-	    1e6);
+	tv = interval(d);
 	bufferevent_set_timeouts(r->bev, &tv, &tv);
 	bufferevent_enable(r->bev, EV_READ | EV_WRITE);
 	h.len = (uint32_t)snprintf(body, sizeof(body), "{\"cmd\":\"%s\"}",
@@ -245,9 +254,7 @@ snmp_poll_start(struct snmpd *d)
 		p->req[i].p = p;
 		p->req[i].src = (enum snmp_src)i;
 	}
-	tv.tv_sec = (time_t)d->sc.poll_interval;
-	tv.tv_usec = (suseconds_t)((d->sc.poll_interval - (double)tv.tv_sec) *
-	    1e6);
+	tv = interval(d);
 	p->tick = event_new(d->base, -1, EV_PERSIST, on_tick, p);
 	if (p->tick == NULL || event_add(p->tick, &tv) == -1) {
 		snmp_poll_stop(p);
@@ -255,6 +262,18 @@ snmp_poll_start(struct snmpd *d)
 	}
 	on_tick(-1, 0, p);
 	return p;
+}
+
+void
+snmp_poll_set_interval(struct snmp_poller *p)
+{
+	struct timeval tv;
+
+	if (p == NULL)
+		return;
+	tv = interval(p->d);
+	event_del(p->tick);
+	event_add(p->tick, &tv);
 }
 
 void

@@ -84,6 +84,7 @@ struct snmpd {
 	struct tandem_conf	 conf;
 	struct snmp_conf	 sc;
 	char			 run_dir[CONF_PATH_MAX];
+	char			 conf_path[CONF_PATH_MAX];	/* for SIGHUP */
 	struct snmp_model	 m;
 	struct snmp_poller	*poller;
 	struct snmp_agent	*agent;
@@ -146,6 +147,8 @@ int	snmp_poll_decode(const uint8_t *buf, size_t len, json_object **reply,
 void	snmp_poll_merge(json_object *acc, json_object *page);
 struct snmp_poller *snmp_poll_start(struct snmpd *d);
 void	snmp_poll_stop(struct snmp_poller *p);
+/* The timer again, after d->sc.poll_interval changed. */
+void	snmp_poll_set_interval(struct snmp_poller *p);
 /* Called by the poller with each source's new reply (or NULL). */
 void	snmpd_update(struct snmpd *d, enum snmp_src src, json_object *reply);
 

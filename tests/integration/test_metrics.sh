@@ -172,4 +172,18 @@ refused=$(metric tandem_snmp_http_refused_total)
 tap_like "$refused" '^[4-9]|[1-9][0-9]+$' "tandem_snmp_http_refused_total counted them ($refused)"
 out=$(python3 "$CHECK" "$LAB_TMP/m" 2>&1)
 tap_is "$?/$out" "0/" "/metrics still clean after the bad requests"
+
+# SIGHUP: a new metrics address applies at once; a bad file changes nothing.
+sed -i 's/127.0.0.1:9469/127.0.0.1:9470/' "$LAB_TMP/director.conf"
+kill -HUP "$SNMPD"
+wait_for "lab_exec director curl -sf -o /dev/null http://127.0.0.1:9470/metrics" 5
+tap_is "$(code http://127.0.0.1:9470/metrics)/$(code http://127.0.0.1:9469/metrics)" \
+	"200/000" "SIGHUP: metrics moved to port 9470, 9469 closed"
+sed -i 's/poll_interval = 0.2;/poll_interval = 0;/' "$LAB_TMP/director.conf"
+kill -HUP "$SNMPD"
+wait_for "grep -q 'nothing changed' $LAB_TMP/tandem-snmpd.log" 5
+tap_is "$(code http://127.0.0.1:9470/metrics)" 200 \
+	"SIGHUP with poll_interval = 0: refused, still serving"
+kill -0 "$SNMPD" && tap_ok "tandem-snmpd still runs after both reloads" ||
+	tap_fail "tandem-snmpd still runs after both reloads"
 tap_done
