@@ -130,6 +130,18 @@ tap_like "$out" "notWritable|noCreation|noAccess" "snmpset of vrrpv3OperationsPr
 tap_is "$(snmp_get lb1 "$VRRPV3.1.1.1.1.7.$(row 1)")" 150 "the priority is unchanged"
 kill -0 "${SNMPD_PID[1]}" && tap_ok "tandem-snmpd still runs" || tap_fail "tandem-snmpd still runs"
 
+# A VRRP advert with TTL 64 (from the client): vrrpv3ProtoError with
+# ipTtlError(1), and the counters in the statistics row.
+ttl0=$(snmp_get lb2 "$VRRPV3.1.2.5.1.5.$(row 2)")
+lab_exec client python3 "$LAB_ROOT/tests/tools/vrrp_craft.py" --iface eth0 \
+	--src 10.0.0.2 --vrid 51 --prio 100 --ttl 64 --addrs 10.0.0.100 >/dev/null
+wait_for "grep -q '\.1\.3\.6\.1\.2\.1\.207\.0\.2' $LAB_TMP/traps-lb2.log" 5
+trap=$(tr '\n\t' '  ' <"$LAB_TMP/traps-lb2.log")
+tap_like "$trap" "OID: \.1\.3\.6\.1\.2\.1\.207\.0\.2 .*\.207\.1\.2\.5\.1\.6\.$(row 2) = INTEGER: 1" \
+	"snmptrapd received vrrpv3ProtoError with ipTtlError(1)"
+tap_is "$(snmp_get lb2 "$VRRPV3.1.2.5.1.5.$(row 2)")" "$((ttl0 + 1))" \
+	"vrrpv3StatisticsIpTtlErrors grew by one"
+
 # 4. Failover: lb1 dies; lb2's rows change and a vrrpv3NewMaster trap comes.
 kill -KILL "${VR_PID[lb1]}" "${DIR_PID[1]}"
 wait_for '[ "$(vr_status 2)" = 3 ]' 10

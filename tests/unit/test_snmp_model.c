@@ -138,6 +138,27 @@ test_vrrp_mib(void **state)
 	assert_int_equal(cell(&t, status, N(status))->v.i, 3);
 	assert_memory_equal(cell(&t, master, N(master))->v.s,
 	    "\x0a\x00\x00\x0c", 4);
+	/* An IPv6 instance: address type ipv6(2), 16-byte addresses, the
+	 * IPv6 virtual MAC, the associated address length-prefixed. */
+	snmp_model_set(&m, SRC_VRRPD, json_tokener_parse(
+	    "{\"ok\":true,\"instances\":[{\"name\":\"v6\",\"interface\":"
+	    "\"lo\",\"vrid\":7,\"state\":\"BACKUP\",\"master\":\"fe80::1\","
+	    "\"address\":\"fe80::2\",\"vips\":[\"2001:db8::100/64\"]}]}"),
+	    ev, 8);
+	snmp_mib_build(&m, &t, 0.5);
+	{
+		oid m6[] = { VRRPV3_OID, 1, 1, 1, 1, 3, 1, 7, 2 };
+		oid mac6[] = { VRRPV3_OID, 1, 1, 1, 1, 5, 1, 7, 2 };
+		oid a6[] = { VRRPV3_OID, 1, 1, 2, 1, 2, 1, 7, 2, 16, 0x20, 1,
+		    0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+
+		e = cell(&t, m6, N(m6));
+		assert_int_equal(e->vlen, 16);
+		assert_memory_equal(e->v.s, "\xfe\x80", 2);
+		assert_memory_equal(cell(&t, mac6, N(mac6))->v.s,
+		    "\x00\x00\x5e\x00\x02\x07", 6);
+		assert_int_equal(cell(&t, a6, N(a6))->v.i, 1);
+	}
 	oidtab_free(&t);
 	snmp_model_free(&m);
 }
