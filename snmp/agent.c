@@ -183,7 +183,7 @@ struct snmp_agent *
 snmp_agent_start(struct snmpd *d)
 {
 	struct snmp_agent *a;
-	char dir[CONF_PATH_MAX + 8];
+	char dir[CONF_PATH_MAX + 8], ping[64];
 
 	if (d->sc.agentx_socket[0] == '\0' ||
 	    strcmp(d->sc.agentx_socket, "none") == 0)
@@ -230,9 +230,14 @@ snmp_agent_start(struct snmpd *d)
 		free(a);
 		return NULL;
 	}
+	/* init_snmp resets the AgentX settings from config lines, then
+	 * connects: the ping interval goes in as such a line, so that a
+	 * master absent at start, or restarted later, is looked for every
+	 * AGENT_PING_S (without it net-snmp tries once at start, and every
+	 * 15 s after a disconnection). */
+	snprintf(ping, sizeof(ping), "agentxPingInterval %d", AGENT_PING_S);
+	netsnmp_config_remember(ping);
 	init_snmp("tandem-snmpd");
-	/* init_snmp sets the AgentX defaults again: a restarted master is
-	 * looked for every AGENT_PING_S, not net-snmp's 15 s. */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
 	    NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, AGENT_PING_S);
 	a->timeout = evtimer_new(d->base, on_timeout, a);

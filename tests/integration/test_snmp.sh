@@ -75,11 +75,20 @@ row() { echo "$(ifx "lb$1").51.1"; }
 vr_status() { snmp_get "lb$1" "$VRRPV3.1.1.1.1.6.$(row "$1")"; }
 vr_master() { hex_ip "$(snmp_get "lb$1" "$VRRPV3.1.1.1.1.3.$(row "$1")")"; }
 
-for i in 1 2; do snmp_master "lb$i"; done
+# lb1's subagent starts before its master agent: it must connect when
+# snmpd comes up.
+snmp_master lb2
 snmp_trapd lb2
 node_start 1 150
 node_start 2 100
 for i in 1 2; do snmpd_start "$i"; done
+wait_for "grep -q 'Failed to connect' $LAB_TMP/tandem-snmpd-lb1.log" 5
+snmp_master lb1
+if wait_for "grep -q 'agentx: connected' $LAB_TMP/tandem-snmpd-lb1.log" 6; then
+	tap_ok "a subagent started before snmpd connects when it comes up"
+else
+	tap_fail "a subagent started before snmpd connects" "$(cat "$LAB_TMP/tandem-snmpd-lb1.log")"
+fi
 wait_for '[ "$(vr_state lb1 ext)/$(vr_state lb2 ext)" = MASTER/BACKUP ]' 10
 wait_for '[ "$(vr_status 1)/$(vr_status 2)" = 3/2 ]' 10
 
