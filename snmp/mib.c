@@ -150,8 +150,11 @@ vr_ops_row(struct oidtab *t, json_object *inst, const oid *idx)
 	    100 + 0.5));
 	mib_put_int(t, vr_ops, N(vr_ops), VROP_PREEMPT, idx, 3, ASN_INTEGER,
 	    snmp_jbool(inst, "preempt") ? 1 : 2);
-	mib_put_int(t, vr_ops, N(vr_ops), VROP_ACCEPT, idx, 3, ASN_INTEGER,
-	    snmp_jbool(inst, "accept") ? 1 : 2);
+	/* vrrpd's status does not say accept mode yet: no value rather
+	 * than a wrong one. */
+	if (snmp_jget(inst, "accept") != NULL)
+		mib_put_int(t, vr_ops, N(vr_ops), VROP_ACCEPT, idx, 3,
+		    ASN_INTEGER, snmp_jbool(inst, "accept") ? 1 : 2);
 	mib_put_int(t, vr_ops, N(vr_ops), VROP_ROWSTATUS, idx, 3, ASN_INTEGER, 1);
 }
 
