@@ -8,6 +8,7 @@
 #include "ctlmsg.h"
 #include "daemon.h"
 #include "log.h"
+#include "privs.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -22,6 +23,11 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 {
 	struct syncd *d = arg;
 
+	if (sig == SIGHUP) {
+		log_info("SIGHUP: reloading %s", d->file);
+		(void)sync_reload(d, d->file);
+		return;
+	}
 	log_info("signal %d: stopping", (int)sig);
 	event_base_loopbreak(d->base);
 }
@@ -29,7 +35,7 @@ on_signal(evutil_socket_t sig, short ev, void *arg)
 static int
 run(struct syncd *d)
 {
-	struct event *ev[2];
+	struct event *ev[3];
 	int rc = 0;
 
 	if (mkdir(d->run_dir, 0700) == -1 && errno != EEXIST)
@@ -54,13 +60,16 @@ run(struct syncd *d)
 	}
 	ev[0] = evsignal_new(d->base, SIGTERM, on_signal, d);
 	ev[1] = evsignal_new(d->base, SIGINT, on_signal, d);
-	for (int i = 0; i < 2; i++)
+	ev[2] = evsignal_new(d->base, SIGHUP, on_signal, d);
+	for (int i = 0; i < 3; i++)
 		event_add(ev[i], NULL);
+	/* Sockets bound and buffers sized: no capability is needed now. */
+	privs_keep("tandem-syncd", NULL, 0, 1);
 	log_info("syncing on %s, ports %u/%u, syncid %u%s", d->sc.interface,
 	    d->sc.port, d->sc.ctl_port, d->sc.syncid,
 	    d->auth ? ", HMAC required" : "");
 	event_base_dispatch(d->base);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		event_free(ev[i]);
 out:
 	if (d->trace != NULL)
@@ -82,6 +91,7 @@ main(int argc, char *argv[])
 
 	daemon_opts_parse(argc, argv, "tandem-syncd", &o);
 	const char *file = o.file, *run_dir = o.run_dir;
+	d.file = file;
 	int check = o.check, debug = o.debug;
 	if (conf_load(file, &d.conf, stderr) == -1 ||
 	    sync_conf_load(file, &d.sc, stderr) == -1)

@@ -136,8 +136,8 @@ role_of(const char *state)
 	return strcmp(state, "MASTER") == 0 ? ROLE_MASTER : ROLE_BACKUP;
 }
 
-static void
-vrrp_msg(struct ctl_link *l, uint16_t type, json_object *msg, void *arg)
+void
+sync_role_vrrp_msg(struct ctl_link *l, uint16_t type, json_object *msg, void *arg)
 {
 	struct syncd *d = arg;
 	const char *st = jstr(msg, "state"), *err = jstr(msg, "error");
@@ -176,8 +176,8 @@ vrrp_msg(struct ctl_link *l, uint16_t type, json_object *msg, void *arg)
 	}
 }
 
-static void
-vrrp_state(struct ctl_link *l, int up, void *arg)
+void
+sync_role_vrrp_state(struct ctl_link *l, int up, void *arg)
 {
 	struct syncd *d = arg;
 
@@ -243,8 +243,8 @@ sync_role_open(struct syncd *d)
 	} else if (d->sc.follow[0] != '\0') {
 		/* Backup until vrrpd says otherwise. */
 		sync_role_set(d, ROLE_BACKUP, "starting");
-		d->vrrp = ctl_link_new(d->base, d->run_dir, "vrrpd", vrrp_msg,
-		    vrrp_state, d);
+		d->vrrp = ctl_link_new(d->base, d->run_dir, "vrrpd",
+		    sync_role_vrrp_msg, sync_role_vrrp_state, d);
 		if (d->vrrp == NULL)
 			return -1;
 	} else {

@@ -83,6 +83,7 @@ struct syncd {
 	struct tandem_conf	 conf;
 	struct sync_conf	 sc;
 	char			 run_dir[CONF_PATH_MAX];
+	const char		*file;		/* the config, for SIGHUP */
 	struct event_base	*base;
 	struct ctl_server	*ctl;
 	int			 fd, ctl_fd;
@@ -195,6 +196,12 @@ void	sync_role_set(struct syncd *d, enum sync_role r, const char *why);
 const char *sync_role_name(enum sync_role r);
 int	sync_director_send(struct syncd *d, struct json_object *req);
 int	sync_director_up(const struct syncd *d);
+void	sync_role_vrrp_msg(struct ctl_link *l, uint16_t type,
+	    struct json_object *msg, void *arg);
+void	sync_role_vrrp_state(struct ctl_link *l, int up, void *arg);
+
+/* reload.c */
+int	sync_reload(struct syncd *d, const char *file);
 
 /* ctrl.c: control datagrams (NACK, bulk request and end) */
 #define SYNC_CTL_BULK_REQ	1

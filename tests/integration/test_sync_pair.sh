@@ -100,6 +100,19 @@ tap_is "$(pair_conns 2 | wc -l)" "$n_before" "lb2's table untouched"
 out=$(pair_ctl 2 sync)
 tap_like "$out" 'Role: backup \(VRRP ext BACKUP\), in sync' "tandemctl sync: role, followed instance, in sync"
 tap_like "$out" "Refused: $((na1 + hm1)) authentication, $rp1 replays" "tandemctl sync: authentication failures and replays"
+# SIGHUP: a broken file changes nothing; a good one is applied live.
+cp "$LAB_TMP/lb2.conf" "$LAB_TMP/lb2.good"
+echo 'sync = { interface = 3; };' >>"$LAB_TMP/lb2.conf"
+kill -HUP "${PAIR_SYNC[2]}"
+wait_for "grep -q 'has errors; nothing changed' $LAB_TMP/syncd-lb2.log" 5
+tap_like "$(grep 'reload' "$LAB_TMP/syncd-lb2.log" | tail -1)" 'has errors; nothing changed' \
+	"syncd SIGHUP with a broken file: refused, nothing changed"
+sed 's/auth_key_file/nack_delay_ms = 30; auth_key_file/' "$LAB_TMP/lb2.good" >"$LAB_TMP/lb2.conf"
+kill -HUP "${PAIR_SYNC[2]}"
+wait_for "grep -q 'reload: .* applied' $LAB_TMP/syncd-lb2.log" 5
+tap_like "$(grep 'reload' "$LAB_TMP/syncd-lb2.log" | tail -1)" 'applied' "a good file is applied"
+tap_is "$(pair_sync 2 role)/$(pair_sync 2 in_sync)/$(pair_sync 2 director_link)" "backup/True/True" \
+	"still backup, in sync, linked after the reload"
 for t in a b c; do wait "$(eval echo "\$SC_$t")" 2>/dev/null; done
 tap_is "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pass"])' "$LAB_TMP/a.json")" True \
 	"the streams ran clean throughout"
