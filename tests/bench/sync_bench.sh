@@ -140,7 +140,12 @@ for adv in $ADVERTS; do
 		wait_for "[ -s $LAB_TMP/fo.ready ]" 15
 		sleep 2
 		pair_kill 1 KILL
-		wait "$SC" || ok=no
+		if ! wait "$SC"; then
+			ok=no
+			# Kept for a look (LAB_KEEP=1 keeps $LAB_TMP).
+			mkdir -p "$LAB_TMP/failed-$adv-$r"
+			cp "$LAB_TMP"/*.log "$LAB_TMP/fo.json" "$LAB_TMP/failed-$adv-$r/" 2>/dev/null
+		fi
 		stalls+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["max_stall_ms"])' "$LAB_TMP/fo.json")")
 		stop_pair
 	done
