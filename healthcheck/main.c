@@ -7,6 +7,7 @@
 #include "ctlmsg.h"
 #include "daemon.h"
 #include "log.h"
+#include "privs.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <linux/capability.h>
 
 static void
 on_signal(evutil_socket_t sig, short ev, void *arg)
@@ -57,6 +59,12 @@ run(struct checkd *d)
 		ev[i] = evsignal_new(d->base, sigs[i], on_signal, d);
 		event_add(ev[i], NULL);
 	}
+	/* ICMP checks (raw sockets, opened as checks come and go), scripts
+	 * run as another user, and killing their process groups. The
+	 * bounding set stays: notify scripts run as root, as keepalived's. */
+	static const int caps[] = { CAP_NET_RAW, CAP_SETUID, CAP_SETGID,
+	    CAP_KILL };
+	privs_keep("tandem-checkd", caps, 4, 0);
 	event_base_dispatch(d->base);
 out:
 	for (int i = 0; i < 3; i++)

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include <event2/event.h>
+#include <linux/capability.h>
 
 static void
 on_signal(evutil_socket_t sig, short ev, void *arg)
@@ -63,8 +64,10 @@ run(struct syncd *d)
 	ev[2] = evsignal_new(d->base, SIGHUP, on_signal, d);
 	for (int i = 0; i < 3; i++)
 		event_add(ev[i], NULL);
-	/* Sockets bound and buffers sized: no capability is needed now. */
-	privs_keep("tandem-syncd", NULL, 0, 1);
+	/* Only what reopening the sockets on a reload needs: binding to the
+	 * interface and forcing the buffer sizes. */
+	static const int caps[] = { CAP_NET_RAW, CAP_NET_ADMIN };
+	privs_keep("tandem-syncd", caps, 2, 1);
 	log_info("syncing on %s, ports %u/%u, syncid %u%s", d->sc.interface,
 	    d->sc.port, d->sc.ctl_port, d->sc.syncid,
 	    d->auth ? ", HMAC required" : "");
