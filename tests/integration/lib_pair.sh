@@ -115,10 +115,14 @@ pair_node_start() {
 	PAIR_DIR[$n]=$LAB_PID
 	wait_for "pair_ctl $n status" 10 ||
 		lab_die "director lb$n: $(cat "$LAB_TMP/director-lb$n.log")"
+	# vr_start writes lb$n.conf again (the same text): syncd starts after
+	# it, never while the file is being rewritten.
+	vr_start "lb$n" "lb$n" "$(cat "$LAB_TMP/lb$n.conf")" || exit 1
 	lab_bg "lb$n" "syncd-lb$n" "$TD_BIN/tandem-syncd" -d \
 		-f "$LAB_TMP/lb$n.conf" --run-dir "$LAB_TMP/run-lb$n"
 	PAIR_SYNC[$n]=$LAB_PID
-	vr_start "lb$n" "lb$n" "$(cat "$LAB_TMP/lb$n.conf")" || exit 1
+	wait_for "[ -S $LAB_TMP/run-lb$n/syncd.sock ]" 10 ||
+		lab_die "syncd lb$n: $(cat "$LAB_TMP/syncd-lb$n.log")"
 }
 
 pair_ctl() {
