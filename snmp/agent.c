@@ -168,7 +168,7 @@ reg(struct snmp_agent *a, const char *name, const oid *root, size_t len)
 	netsnmp_handler_registration *r;
 
 	r = netsnmp_create_handler_registration(name, handler, root, len,
-	    HANDLER_CAN_RONLY | HANDLER_CAN_GETBULK);
+	    HANDLER_CAN_RONLY);
 	if (r == NULL)
 		return -1;
 	r->handler->myvoid = a;

@@ -180,6 +180,9 @@ bad=$(echo "$walk" | grep -v '^\(VRRPV3\|TANDEM\)-MIB::' | grep -v '^ ')
 tap_like "$n/${bad:-none}" '^[0-9]{3,}/none$' \
 	"snmpwalk with etc/mibs loaded: all $n objects named, none numeric or unknown"
 tap_is "$(echo "$walk" | grep -c 'Wrong Type')" 0 "no value has a type its MIB does not declare"
+bulk=$( (snmp_cmd lb2 snmpbulkwalk -Cr20 "$VRRPV3"; snmp_cmd lb2 snmpbulkwalk -Cr20 "$TANDEM") | wc -l)
+num=$( (snmp_cmd lb2 snmpwalk "$VRRPV3"; snmp_cmd lb2 snmpwalk "$TANDEM") | wc -l)
+tap_is "$bulk" "$num" "snmpbulkwalk (GETBULK) gives the same $num objects as snmpwalk"
 tap_like "$walk" 'VRRPV3-MIB::vrrpv3OperationsStatus\.[0-9]+\.51\.ipv4 = INTEGER: master\(3\)' \
 	"snmpwalk by name: vrrpv3OperationsStatus.IFX.51.ipv4 = master(3)"
 tap_like "$walk" 'TANDEM-MIB::tandemRsAddr\.1\.[12] = Hex-STRING: 0A 00 00 1[56]' \
