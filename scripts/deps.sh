@@ -24,6 +24,8 @@ PACKAGES=(
 	nginx-light wrk curl haproxy keepalived snmpd snmp
 	# monitoring: the trap receiver and the MIB checker (smilint)
 	snmptrapd smitools
+	# real SMTP and DNS servers for the checker's tests (run in namespaces)
+	opensmtpd dnsmasq-base
 )
 
 missing=()
@@ -42,7 +44,7 @@ export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer no, without a prompt.
 echo "wireshark-common wireshark-common/install-setuid boolean false" |
 	debconf-set-selections
-# Daemons pulled in here (nginx, haproxy, keepalived, snmpd) must not start on
+# Daemons pulled in here (nginx, haproxy, keepalived, snmpd, opensmtpd) must not start on
 # the host: tests run their own copies inside namespaces. Where the machine has
 # no policy-rc.d, put a temporary one that refuses every start.
 policy=/usr/sbin/policy-rc.d
@@ -60,7 +62,7 @@ apt-get install -y -qq --no-install-recommends \
 if [ -n "$ours" ]; then rm -f "$policy"; trap - EXIT; fi
 # Under systemd, units are enabled on install; keep them off on the host.
 if [ -d /run/systemd/system ]; then
-	for s in nginx haproxy keepalived snmpd snmptrapd; do
+	for s in nginx haproxy keepalived snmpd snmptrapd opensmtpd; do
 		systemctl disable --now "$s" >/dev/null 2>&1 || true
 	done
 fi
