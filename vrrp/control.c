@@ -68,6 +68,7 @@ inst_json(const struct vrrp_inst *vi)
 	json_object_object_add(o, "master_advert_int",
 	    json_object_new_double(f->master_adv_int / 100.0));
 	json_object_object_add(o, "preempt", json_object_new_boolean(c->preempt));
+	json_object_object_add(o, "accept", json_object_new_boolean(c->accept));
 	json_object_object_add(o, "master", jaddr(&f->master));
 	json_object_object_add(o, "master_priority",
 	    json_object_new_int(f->master_prio));
