@@ -4,6 +4,7 @@
 #include "checks.h"
 
 #include "ctlmsg.h"
+#include "view.h"
 #include "format.h"
 #include "parse.h"
 
@@ -11,39 +12,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
-
-int
-ctl_checks_wanted(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--run-dir") == 0) {
-			i++;
-			continue;
-		}
-		if (strcmp(argv[i], "checks") == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static const char *
-jstr(json_object *o, const char *key, const char *def)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return def;
-	return json_object_get_string(v);
-}
-
-static long long
-jint(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ?
-	    (long long)json_object_get_int64(v) : 0;
-}
 
 static double
 jdbl(json_object *o, const char *key)
@@ -72,16 +40,16 @@ print_rows(FILE *out, json_object *reply)
 	if (json_object_object_get_ex(reply, "checks", &arr))
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
 			json_object *o = json_object_array_get_idx(arr, i);
-			const char *a = jstr(o, "rs", "?");
+			const char *a = ctl_jstr(o, "rs", "?");
 			snprintf(rs, sizeof(rs), strchr(a, ':') ? "[%s]:%lld" :
-			    "%s:%lld", a, jint(o, "rs_port"));
+			    "%s:%lld", a, ctl_jint(o, "rs_port"));
 			fprintf(out, "%-22s %-24s %-5s %-5s %-6s %7.1fms %7lld "
-			    "%7lld %7lld %6lld  %s\n", jstr(o, "vs", "?"), rs,
-			    jstr(o, "type", "?"), jstr(o, "state", "?"),
-			    jstr(o, "last", "?"), jdbl(o, "latency_ms"),
-			    jint(o, "checks"), jint(o, "failed"),
-			    jint(o, "changes"), jint(o, "missed"),
-			    jstr(o, "reason", ""));
+			    "%7lld %7lld %6lld  %s\n", ctl_jstr(o, "vs", "?"), rs,
+			    ctl_jstr(o, "type", "?"), ctl_jstr(o, "state", "?"),
+			    ctl_jstr(o, "last", "?"), jdbl(o, "latency_ms"),
+			    ctl_jint(o, "checks"), ctl_jint(o, "failed"),
+			    ctl_jint(o, "changes"), ctl_jint(o, "missed"),
+			    ctl_jstr(o, "reason", ""));
 		}
 	if (json_object_object_get_ex(reply, "virtual_servers", &arr))
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
@@ -91,12 +59,12 @@ print_rows(FILE *out, json_object *reply)
 			int sorry = json_object_object_get_ex(o, "sorry_in", &q) &&
 			    json_object_get_boolean(q);
 			fprintf(out, "Quorum %s%s%s: %s (weight %lld of %lld, "
-			    "hysteresis %lld)%s\n", jstr(o, "vs", "?"),
+			    "hysteresis %lld)%s\n", ctl_jstr(o, "vs", "?"),
 			    json_object_object_get_ex(o, "name", &q) ? " " : "",
 			    json_object_object_get_ex(o, "name", &q) ?
 			    json_object_get_string(q) : "", up ? "up" : "lost",
-			    jint(o, "alive_weight"), jint(o, "quorum"),
-			    jint(o, "hysteresis"), sorry ? ", sorry server in" : "");
+			    ctl_jint(o, "alive_weight"), ctl_jint(o, "quorum"),
+			    ctl_jint(o, "hysteresis"), sorry ? ", sorry server in" : "");
 		}
 }
 
@@ -146,7 +114,7 @@ on_reply(json_object *reply, void *arg)
 
 	if (!json_object_object_get_ex(reply, "ok", &ok) ||
 	    !json_object_get_boolean(ok)) {
-		fprintf(stderr, "tandemctl: %s\n", jstr(reply, "error",
+		fprintf(stderr, "tandemctl: %s\n", ctl_jstr(reply, "error",
 		    "tandem-checkd refused the request"));
 		return -1;
 	}
@@ -164,29 +132,13 @@ on_reply(json_object *reply, void *arg)
 int
 ctl_checks_main(int argc, char **argv)
 {
-	const char *run_dir = CMD_DEF_RUNDIR;
 	json_object *req;
 	struct checks_ctx c = { 0, 0, NULL };
 	int fd, rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc)
-			run_dir = argv[++i];
-		else if (strncmp(argv[i], "--run-dir=", 10) == 0)
-			run_dir = argv[i] + 10;
-		else if (strcmp(argv[i], "--json") == 0)
-			c.json = 1;
-		else if (strcmp(argv[i], "checks") != 0) {
-			fprintf(stderr, "usage: tandemctl [--run-dir DIR] checks "
-			    "[--json]\n");
-			return 2;
-		}
-	}
-	if ((fd = ctl_connect(run_dir, "checkd")) == -1) {
-		fprintf(stderr, "tandemctl: cannot reach tandem-checkd at "
-		    "%s/checkd.sock: %s\n", run_dir, strerror(errno));
-		return 1;
-	}
+	if ((rc = ctl_view_open(argc, argv, "checks", "checkd",
+	    "tandem-checkd", &c.json, &fd)) != 0)
+		return rc;
 	req = json_object_new_object();
 	json_object_object_add(req, "cmd", json_object_new_string("checks"));
 	c.all = json_object_new_object();

@@ -6,8 +6,6 @@
 
 #include <json-c/json.h>
 
-/* Is this command line a `tandemctl [--run-dir DIR] checks [--json]`? */
-int	ctl_checks_wanted(int argc, char **argv);
 int	ctl_checks_main(int argc, char **argv);
 /* The table tandemctl checks prints for a checks reply. */
 void	ctl_checks_print(FILE *out, json_object *reply);

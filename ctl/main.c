@@ -5,6 +5,7 @@
 #include "request.h"
 #include "vrrp.h"
 #include "sync.h"
+#include "view.h"
 #include "checks.h"
 #include "tandemd.h"
 
@@ -254,11 +255,11 @@ main(int argc, char **argv)
 
 	/* A director that goes away must give an error, not kill us. */
 	signal(SIGPIPE, SIG_IGN);
-	if (ctl_vrrp_wanted(argc, argv))
+	if (ctl_view_wanted(argc, argv, "vrrp"))
 		return ctl_vrrp_main(argc, argv);
-	if (ctl_sync_wanted(argc, argv))
+	if (ctl_view_wanted(argc, argv, "sync"))
 		return ctl_sync_main(argc, argv);
-	if (ctl_checks_wanted(argc, argv))
+	if (ctl_view_wanted(argc, argv, "checks"))
 		return ctl_checks_main(argc, argv);
 	if (ctl_node_wanted(argc, argv) &&
 	    (status = ctl_node_main(argc, argv)) >= 0)

@@ -6,8 +6,6 @@
 
 #include <json-c/json.h>
 
-/* Is this command line a `tandemctl [--run-dir DIR] sync [--json]`? */
-int	ctl_sync_wanted(int argc, char **argv);
 int	ctl_sync_main(int argc, char **argv);
 /* The view tandemctl sync prints for a status reply. */
 void	ctl_sync_print(FILE *out, json_object *reply);

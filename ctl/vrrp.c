@@ -4,6 +4,7 @@
 #include "vrrp.h"
 
 #include "ctlmsg.h"
+#include "view.h"
 #include "format.h"
 #include "parse.h"
 
@@ -12,39 +13,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-int
-ctl_vrrp_wanted(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--run-dir") == 0) {
-			i++;
-			continue;
-		}
-		if (strcmp(argv[i], "vrrp") == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static const char *
-jstr(json_object *o, const char *key, const char *def)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return def;
-	return json_object_get_string(v);
-}
-
-static int64_t
-jint(json_object *o, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v)
-	    : 0;
-}
 
 static void
 when(char *buf, size_t len, int64_t ms)
@@ -66,24 +34,24 @@ print_hold(FILE *out, json_object *o, int64_t now)
 	int64_t freezes = 0;
 
 	if (json_object_object_get_ex(o, "counters", &c))
-		freezes = jint(c, "freeze_stepdowns");
+		freezes = ctl_jint(c, "freeze_stepdowns");
 	if (!json_object_object_get_ex(o, "hold", &h) ||
 	    !json_object_object_get_ex(h, "covered", &v) ||
 	    !json_object_get_boolean(v)) {
 		if (freezes)
 			fprintf(out, "Hold %s: none, %lld freeze step-down(s)\n",
-			    jstr(o, "name", "?"), (long long)freezes);
+			    ctl_jstr(o, "name", "?"), (long long)freezes);
 		return;
 	}
-	fprintf(out, "Hold %s: ", jstr(o, "name", "?"));
+	fprintf(out, "Hold %s: ", ctl_jstr(o, "name", "?"));
 	if (json_object_object_get_ex(h, "held", &v) &&
 	    json_object_get_boolean(v))
 		fprintf(out, "held for %.1f s, until sync or %.1f s more",
-		    (double)(now - jint(h, "since_ms")) / 1000,
-		    (double)(jint(h, "until_ms") - now) / 1000);
-	else if (strcmp(jstr(h, "released", "-"), "-") != 0)
-		fprintf(out, "released (%s) %.1f s ago", jstr(h, "released", "-"),
-		    (double)(now - jint(h, "released_ms")) / 1000);
+		    (double)(now - ctl_jint(h, "since_ms")) / 1000,
+		    (double)(ctl_jint(h, "until_ms") - now) / 1000);
+	else if (strcmp(ctl_jstr(h, "released", "-"), "-") != 0)
+		fprintf(out, "released (%s) %.1f s ago", ctl_jstr(h, "released", "-"),
+		    (double)(now - ctl_jint(h, "released_ms")) / 1000);
 	else
 		fprintf(out, "not held");
 	if (freezes)
@@ -106,23 +74,23 @@ ctl_vrrp_print(FILE *out, json_object *reply)
 		json_object *o = json_object_array_get_idx(arr, i);
 		if (!json_object_object_get_ex(o, "counters", &c))
 			c = NULL;
-		when(t, sizeof(t), jint(o, "last_transition_ms"));
+		when(t, sizeof(t), ctl_jint(o, "last_transition_ms"));
 		fprintf(out, "%-12s %-9s %4lld %3lld %-6s %4lld %4lld %-26s "
-		    "%-19s %8lld %8lld %7lld\n", jstr(o, "name", "?"),
-		    jstr(o, "interface", "?"), (long long)jint(o, "vrid"),
-		    (long long)jint(o, "version"), jstr(o, "state", "?"),
-		    (long long)jint(o, "priority"),
-		    (long long)jint(o, "effective_priority"),
-		    jstr(o, "master", "-"), t,
-		    (long long)(c ? jint(c, "sent") : 0),
-		    (long long)(c ? jint(c, "received") : 0),
-		    (long long)(c ? jint(c, "invalid") : 0));
+		    "%-19s %8lld %8lld %7lld\n", ctl_jstr(o, "name", "?"),
+		    ctl_jstr(o, "interface", "?"), (long long)ctl_jint(o, "vrid"),
+		    (long long)ctl_jint(o, "version"), ctl_jstr(o, "state", "?"),
+		    (long long)ctl_jint(o, "priority"),
+		    (long long)ctl_jint(o, "effective_priority"),
+		    ctl_jstr(o, "master", "-"), t,
+		    (long long)(c ? ctl_jint(c, "sent") : 0),
+		    (long long)(c ? ctl_jint(c, "received") : 0),
+		    (long long)(c ? ctl_jint(c, "invalid") : 0));
 	}
 	if (json_object_object_get_ex(reply, "sync_groups", &arr))
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
 			json_object *g = json_object_array_get_idx(arr, i);
-			fprintf(out, "Sync group %s: %s\n", jstr(g, "name", "?"),
-			    jstr(g, "state", "?"));
+			fprintf(out, "Sync group %s: %s\n", ctl_jstr(g, "name", "?"),
+			    ctl_jstr(g, "state", "?"));
 		}
 	if (json_object_object_get_ex(reply, "director_alive", &c))
 		fprintf(out, "Director: %s\n", json_object_get_boolean(c) ?
@@ -131,7 +99,7 @@ ctl_vrrp_print(FILE *out, json_object *reply)
 	    json_object_object_get_ex(reply, "instances", &arr))
 		for (size_t i = 0; i < json_object_array_length(arr); i++)
 			print_hold(out, json_object_array_get_idx(arr, i),
-			    jint(c, "now_ms"));
+			    ctl_jint(c, "now_ms"));
 }
 
 static int
@@ -142,7 +110,7 @@ on_reply(json_object *reply, void *arg)
 
 	if (!json_object_object_get_ex(reply, "ok", &ok) ||
 	    !json_object_get_boolean(ok)) {
-		fprintf(stderr, "tandemctl: %s\n", jstr(reply, "error",
+		fprintf(stderr, "tandemctl: %s\n", ctl_jstr(reply, "error",
 		    "tandem-vrrpd refused the request"));
 		return -1;
 	}
@@ -156,28 +124,12 @@ on_reply(json_object *reply, void *arg)
 int
 ctl_vrrp_main(int argc, char **argv)
 {
-	const char *run_dir = CMD_DEF_RUNDIR;
 	json_object *req;
 	int json = 0, fd, rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc)
-			run_dir = argv[++i];
-		else if (strncmp(argv[i], "--run-dir=", 10) == 0)
-			run_dir = argv[i] + 10;
-		else if (strcmp(argv[i], "--json") == 0)
-			json = 1;
-		else if (strcmp(argv[i], "vrrp") != 0) {
-			fprintf(stderr, "usage: tandemctl [--run-dir DIR] vrrp "
-			    "[--json]\n");
-			return 2;
-		}
-	}
-	if ((fd = ctl_connect(run_dir, "vrrpd")) == -1) {
-		fprintf(stderr, "tandemctl: cannot reach tandem-vrrpd at "
-		    "%s/vrrpd.sock: %s\n", run_dir, strerror(errno));
-		return 1;
-	}
+	if ((rc = ctl_view_open(argc, argv, "vrrp", "vrrpd", "tandem-vrrpd", &json,
+	    &fd)) != 0)
+		return rc;
 	req = json_object_new_object();
 	json_object_object_add(req, "cmd", json_object_new_string("vrrp"));
 	rc = ctl_call(fd, req, on_reply, &json);

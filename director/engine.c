@@ -296,14 +296,14 @@ engine_ipv4(struct worker *w, struct pkt *p, struct netio_frame *f)
 		forward(w, p, f, c, dir);
 		goto out;
 	}
+	uint64_t now = now_monotonic_ms();
 	if (p->proto == IPPROTO_SCTP)
-		conn_update_sctp(&d->conns, c, dir, p->sctp_event,
-		    now_monotonic_ms());
+		conn_update_sctp(&d->conns, c, dir, p->sctp_event, now);
 	else
-		conn_update(&d->conns, c, dir, p->tcp_flags, now_monotonic_ms());
+		conn_update(&d->conns, c, dir, p->tcp_flags, now);
 	forward(w, p, f, c, dir);
 	if (dir != DIR_OUTPUT)
-		csync_note(w, c, now_monotonic_ms());
+		csync_note(w, c, now);
 	conn_put(c);
 out:
 	pthread_rwlock_unlock(&d->svcs.lock);

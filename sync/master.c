@@ -149,7 +149,7 @@ sync_master_bulk_request(struct syncd *d, uint64_t id)
 }
 
 void
-sync_master_dump_end(struct syncd *d, uint64_t id, uint64_t n)
+sync_master_dump_end(struct syncd *d, uint64_t n)
 {
 	struct sync_ctl_msg m = { .type = SYNC_CTL_BULK_END,
 	    .syncid = d->sc.syncid };
@@ -163,7 +163,6 @@ sync_master_dump_end(struct syncd *d, uint64_t id, uint64_t n)
 	m.first_seq = d->dump_first;
 	m.last_seq = d->seq;
 	m.entries = n;
-	(void)id;
 	if ((len = sync_ctl_encode(&m, d->auth ? &d->key : NULL, buf,
 	    sizeof(buf))) > 0 && sync_net_send(d, 1, buf, (size_t)len) == 0)
 		d->c.bulk_served++;

@@ -86,7 +86,7 @@ dir_event(struct syncd *d, json_object *msg)
 		uint64_t n = 0;
 		if (json_object_object_get_ex(msg, "entries", &v))
 			n = (uint64_t)json_object_get_int64(v);
-		sync_master_dump_end(d, d->dump_id, n);
+		sync_master_dump_end(d, n);
 	}
 }
 
@@ -156,7 +156,6 @@ sync_role_vrrp_msg(struct ctl_link *l, uint16_t type, json_object *msg, void *ar
 	int entered_backup = strcmp(st, "BACKUP") == 0 &&
 	    d->vrrp_state[0] != '\0' && strcmp(d->vrrp_state, "BACKUP") != 0;
 	snprintf(d->vrrp_state, sizeof(d->vrrp_state), "%s", st);
-	d->vrrp_reply_ms = 1;
 	if (role_of(st) != d->role) {
 		sync_role_set(d, role_of(st), "VRRP");
 		return;

@@ -115,7 +115,6 @@ struct syncd {
 	enum sync_role		 role;
 	uint64_t		 role_since_ms;
 	char			 vrrp_state[16];
-	uint64_t		 vrrp_reply_ms;
 
 	/* master */
 	uint64_t		 seq;		/* last sent */
@@ -172,7 +171,7 @@ void	sync_master_free(struct syncd *d);
 void	sync_master_start(struct syncd *d);
 void	sync_master_feed(struct syncd *d, const char *b64, size_t len,
 	    uint64_t wait_ms);
-void	sync_master_dump_end(struct syncd *d, uint64_t id, uint64_t n);
+void	sync_master_dump_end(struct syncd *d, uint64_t n);
 void	sync_master_nack(struct syncd *d, const struct sync_miss *r, int n);
 void	sync_master_bulk_request(struct syncd *d, uint64_t id);
 void	sync_master_tick(struct syncd *d, uint64_t now_ms);

@@ -175,7 +175,7 @@ dir_hook(struct syncd *d, json_object *req)
 
 	if (strcmp(cmd, "sync_dump") == 0 && d == master) {
 		director_feed(d, 0, fed);
-		sync_master_dump_end(d, 0, (uint64_t)fed);
+		sync_master_dump_end(d, (uint64_t)fed);
 	} else if (strcmp(cmd, "sync_install") == 0 && d == backup) {
 		static uint8_t buf[SYNC_MAXLEN_MAX];
 		struct sync_dec dec = { .cb = collect };
