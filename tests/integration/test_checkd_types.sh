@@ -33,7 +33,9 @@ lab_bg director peer python3 "$LAB_ROOT/tests/tools/hc_peer.py" 127.0.0.1 \
 wait_for "grep -q ready $LAB_TMP/peer.log" 5 || lab_die "hc_peer did not start"
 
 printf '#!/bin/sh\nsleep 31 & exec sleep 32\n' >"$W/hang.sh"
-printf '#!/bin/sh\nid -u >%s/uid\n' "$W" >"$W/whoami.sh"
+# The script runs every 0.3 s: it writes aside and renames, so that a
+# reader never sees the file truncated and not yet written.
+printf '#!/bin/sh\nid -u >%s/uid.$$ && mv %s/uid.$$ %s/uid\n' "$W" "$W" "$W" >"$W/whoami.sh"
 chmod 0755 "$W/hang.sh" "$W/whoami.sh"
 
 F="interval = 0.3; timeout = 0.5; rise = 1; fall = 1; retries = 0;"
