@@ -6,6 +6,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "privs.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -83,6 +84,10 @@ run(struct snmpd *d)
 		event_base_free(d->base);
 		return 1;
 	}
+	/* The /metrics socket is bound: from here the subagent needs no
+	 * capability (it talks to snmpd and the daemons over sockets its own
+	 * user owns), so a reload cannot bind a port below 1024 again. */
+	privs_keep("tandem-snmpd", NULL, 0, 1);
 	if ((d->poller = snmp_poll_start(d)) == NULL)
 		fatalx("cannot start the poller");
 	ev[0] = evsignal_new(d->base, SIGTERM, on_signal, d);

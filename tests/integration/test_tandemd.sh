@@ -108,6 +108,12 @@ tap_is "$(capeff "$d" CapEff)/$(capeff "$d" CapBnd)" 0000000000003000/0000000000
 tap_is "$(capeff "$v" CapEff)" 00000000000030e0 \
 	"vrrpd keeps CAP_NET_ADMIN, CAP_NET_RAW, CAP_SETUID, CAP_SETGID and CAP_KILL"
 tap_is "$(capeff "$TND" CapEff)" 0000000000000000 "tandemd itself keeps no capability"
+s=$(node_get syncd pid)
+tap_is "$(capeff "$s" CapEff)/$(capeff "$s" CapBnd)" 0000000000003000/0000000000003000 \
+	"syncd keeps CAP_NET_ADMIN and CAP_NET_RAW only (effective and bounding)"
+m=$(node_get snmpd pid)
+tap_is "$(capeff "$m" CapEff)/$(capeff "$m" CapBnd)" 0000000000000000/0000000000000000 \
+	"snmpd keeps no capability once its metrics socket is bound"
 rw=$(cd "$RUN" && ls *.sock | grep -v '\.ro\.sock$' | tr '\n' ' ')
 tap_is "$(cd "$RUN" && stat -c '%a %U' $rw | sort -u)" "600 root" \
 	"every control socket is mode 0600, owned by root ($rw)"
