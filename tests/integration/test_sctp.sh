@@ -22,10 +22,13 @@ lab_exec rs1 ping -c 1 -W 2 192.168.1.1 >/dev/null 2>&1
 # step FROM_NS SRC DST SPORT DPORT CHUNK TO_NS WANT DESC
 step() {
 	local from=$1 src=$2 dst=$3 sport=$4 dport=$5 chunk=$6 to=$7 want=$8 desc=$9
-	lab_exec "$to" $PEER sniff eth0 4 >"$LAB_TMP/sniff.out" 2>&1 &
+	# scapy starts slowly and INIT1 times out in 4 s: the sniffer and the
+	# sender start together, and the sender sends once the capture is open.
+	rm -f "$LAB_TMP/sniff.ready"
+	lab_exec "$to" $PEER sniff eth0 12 "$LAB_TMP/sniff.ready" >"$LAB_TMP/sniff.out" 2>&1 &
 	local sn=$!
-	sleep 1
-	lab_exec "$from" $PEER send "$src" "$dst" "$sport" "$dport" "$chunk"
+	SCTP_PEER_AFTER="$LAB_TMP/sniff.ready" lab_exec "$from" $PEER send \
+		"$src" "$dst" "$sport" "$dport" "$chunk"
 	wait "$sn"
 	tap_is "$(cat "$LAB_TMP/sniff.out")" "$want" "$desc"
 }

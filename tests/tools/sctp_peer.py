@@ -4,11 +4,15 @@ python3-scapy; run with /usr/bin/python3).
 
   sctp_peer.py send SRC DST SPORT DPORT CHUNK [bad-crc|bad-len]
       send one packet with one chunk: init init-ack cookie-echo cookie-ack
-      data shutdown shutdown-ack shutdown-complete abort
-  sctp_peer.py sniff IFACE SECONDS
-      print the first SCTP packet seen: "SRC:SPORT > DST:DPORT CHUNK crc-ok|crc-bad"
+      data shutdown shutdown-ack shutdown-complete abort; with SCTP_PEER_AFTER
+      set to a file name, it waits (at most 10 s) for that file first
+  sctp_peer.py sniff IFACE SECONDS [READY_FILE]
+      print the first SCTP packet seen: "SRC:SPORT > DST:DPORT CHUNK crc-ok|crc-bad";
+      READY_FILE is created once the capture socket is open
 """
+import os
 import sys
+import time
 
 from scapy.all import (IP, SCTP, SCTPChunkAbort, SCTPChunkCookieAck,
                        SCTPChunkCookieEcho, SCTPChunkData, SCTPChunkInit,
@@ -46,6 +50,10 @@ def do_send(src, dst, sport, dport, chunk, mangle=None):
         pkt2 = IP(bytes(data))
         del pkt2[SCTP].chksum                     # a valid CRC over it
         data = bytearray(raw(pkt2))
+    after = os.environ.get("SCTP_PEER_AFTER")
+    deadline = time.monotonic() + 10
+    while after and not os.path.exists(after) and time.monotonic() < deadline:
+        time.sleep(0.01)
     send(IP(bytes(data)))
 
 
@@ -56,8 +64,12 @@ def crc_ok(pkt):
     return IP(raw(p))[SCTP].chksum == got
 
 
-def do_sniff(iface, secs):
+def do_sniff(iface, secs, ready=None):
+    def started():
+        if ready:
+            open(ready, "w").close()
     pkts = sniff(iface=iface, timeout=float(secs), count=1,
+                 started_callback=started,
                  lfilter=lambda p: p.haslayer(SCTP) and p.haslayer(IP))
     for p in pkts:
         chunk_type = raw(p[SCTP])[12]
@@ -69,4 +81,4 @@ def do_sniff(iface, secs):
 if sys.argv[1] == "send":
     do_send(*sys.argv[2:7], *(sys.argv[7:8] or [None]))
 else:
-    do_sniff(sys.argv[2], sys.argv[3])
+    do_sniff(*sys.argv[2:5])
