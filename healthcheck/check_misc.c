@@ -4,6 +4,8 @@
  * 2..255 is up with weight status - 2 (keepalived's rule). */
 #include "checkd.h"
 
+#include <unistd.h>
+
 static void
 misc_done(void *arg, int status, int timed_out)
 {
@@ -28,8 +30,14 @@ misc_done(void *arg, int status, int timed_out)
 static int
 misc_start(struct hc *h)
 {
-	h->job = hc_job_run(h->d, h->ck->script, h->ck->user, NULL,
-	    h->ck->timeout, misc_done, h);
+	struct script_cred cred = { 0, 0 };
+	int root = getuid() == 0;
+
+	/* Only root can change user; anyone else runs scripts as itself. */
+	h->job = NULL;
+	if (!root || script_lookup_user(h->ck->user, &cred) == 0)
+		h->job = script_run(&h->d->jobs, h->ck->script,
+		    root ? &cred : NULL, NULL, h->ck->timeout, misc_done, h);
 	if (h->job == NULL) {
 		hc_done(h, 0, "cannot run the script");
 		return -1;
@@ -42,7 +50,7 @@ static void
 misc_stop(struct hc *h)
 {
 	if (h->job)
-		hc_job_cancel(h->d, h->job);
+		script_cancel(h->job);
 	h->job = NULL;
 }
 

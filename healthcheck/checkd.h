@@ -9,6 +9,7 @@
 
 #include "conf.h"
 #include "hyst.h"
+#include "script.h"
 
 struct event;
 struct event_base;
@@ -17,7 +18,6 @@ struct ssl_ctx_st;
 struct ssl_st;
 struct ctl_server;
 struct hc_peer;
-struct hc_job;
 
 enum hc_type { HC_TCP, HC_HTTP, HC_HTTPS, HC_SMTP, HC_DNS, HC_UDP, HC_ICMP,
 	HC_MISC, HC_NTYPES };
@@ -72,7 +72,7 @@ struct hc {
 	int		 fd;
 	struct bufferevent *bev;
 	struct ssl_st	*ssl;
-	struct hc_job	*job;
+	struct script_job *job;
 	uint16_t	 seq;
 	int		 stage;
 	const char	*phase;		/* for the timeout's reason */
@@ -108,8 +108,7 @@ struct checkd {
 	struct hc	**checks;
 	int		 n_checks;
 	struct hc_peer	*director, *vrrpd;
-	struct hc_job	*jobs;
-	struct event	*sigchld;
+	struct script_set jobs;		/* misc checks, notify scripts */
 	int		 icmp4, icmp6;		/* shared raw sockets, -1 */
 	struct event	*icmp4_ev, *icmp6_ev;
 	struct ssl_ctx_st *tls;			/* https without verification */
@@ -171,16 +170,6 @@ void	hc_report_release(struct checkd *d, const struct hc_vs *vs,
 void	hc_report_all(struct checkd *d);
 int	hc_report_director_up(const struct checkd *d);
 int	hc_report_vrrpd_up(const struct checkd *d);
-
-/* script.c: children (misc checks, notify scripts) in their own process
- * groups, killed with the group at the timeout (0: none). */
-typedef void (*hc_job_done)(void *arg, int status, int timed_out);
-struct hc_job *hc_job_run(struct checkd *d, const char *cmdline,
-	    const char *user, const char *const *args, double timeout,
-	    hc_job_done done, void *arg);
-void	hc_job_cancel(struct checkd *d, struct hc_job *j);
-int	hc_job_init(struct checkd *d);
-void	hc_job_shutdown(struct checkd *d);
 
 /* icmp.c */
 int	hc_icmp_open(struct checkd *d);

@@ -48,7 +48,7 @@ run(struct checkd *d)
 		fatalx("event_base_new failed");
 	d->icmp4 = d->icmp6 = -1;
 	d->started_ms = hc_epoch_ms();
-	if (hc_job_init(d) == -1 || hc_tls_init(d) == -1 ||
+	if (script_init(&d->jobs, d->base) == -1 || hc_tls_init(d) == -1 ||
 	    hc_setup(d, &d->conf, 1) == -1 || hc_ctl_open(d) == -1 ||
 	    hc_report_open(d) == -1) {
 		log_warnx("cannot start");
@@ -74,7 +74,7 @@ out:
 	ctl_server_close(d->ctl);
 	hc_teardown(d);
 	hc_icmp_close(d);
-	hc_job_shutdown(d);
+	script_shutdown(&d->jobs);
 	hc_tls_free(d);
 	event_base_free(d->base);
 	return rc;

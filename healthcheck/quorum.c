@@ -54,7 +54,7 @@ notify(struct checkd *d, const char *script, const char *what,
 		return;
 	/* The admin's own scripts run as tandem-checkd does (root), as
 	 * keepalived runs notify scripts without script security. */
-	hc_job_run(d, script, NULL, args, NOTIFY_TIMEOUT, NULL, NULL);
+	script_run(&d->jobs, script, NULL, args, NOTIFY_TIMEOUT, NULL, NULL);
 }
 
 void

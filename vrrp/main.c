@@ -45,7 +45,8 @@ setup(struct vrrpd *d)
 		if (vrrp_inst_init(d, &d->inst[i], i) == -1)
 			return -1;
 	vrrp_hold_conf(d);
-	if (vrrp_script_init(d) == -1 || vrrp_notify_open(d) == -1 ||
+	if (script_lookup_user(d->vc.script_user, &d->script_cred) == -1 ||
+	    script_init(&d->jobs, d->base) == -1 || vrrp_notify_open(d) == -1 ||
 	    vrrp_net_open(d) == -1 || vrrp_track_open(d) == -1 ||
 	    vrrp_ctl_open(d) == -1 || vrrp_dir_open(d) == NULL)
 		return -1;
@@ -65,7 +66,7 @@ teardown(struct vrrpd *d)
 	}
 	ctl_server_close(d->ctl);
 	vrrp_track_close(d);
-	vrrp_script_shutdown(d);
+	script_shutdown(&d->jobs);
 	vrrp_net_close(d);
 	for (int i = 0; d->inst && i < d->n_inst; i++) {
 		if (d->inst[i].timer)

@@ -74,7 +74,8 @@ static void
 run(struct vrrpd *d, const char *script, const char *const *args)
 {
 	if (script[0] != '\0')
-		vrrp_script_run(d, script, args, 30, NULL, NULL);
+		script_run(&d->jobs, script, &d->script_cred, args, 30, NULL,
+		    NULL);
 }
 
 static const char *

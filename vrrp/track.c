@@ -138,10 +138,10 @@ nl_cb(evutil_socket_t fd, short ev, void *arg)
 
 /* --- track scripts ------------------------------------------------------ */
 
-static void script_arm(struct vrrp_tscript *s);
+static void tscript_arm(struct vrrp_tscript *s);
 
 static void
-script_done(void *arg, int status, int timed_out)
+tscript_done(void *arg, int status, int timed_out)
 {
 	struct vrrp_tscript *s = arg;
 	int good = !timed_out && status == 0, was = s->ok;
@@ -162,25 +162,25 @@ script_done(void *arg, int status, int timed_out)
 		    s->ok ? "up" : "down", timed_out ? " (timed out)" : "");
 		vrrp_inst_track_all(s->d);
 	}
-	script_arm(s);
+	tscript_arm(s);
 }
 
 static void
-script_tick(evutil_socket_t fd, short ev, void *arg)
+tscript_tick(evutil_socket_t fd, short ev, void *arg)
 {
 	struct vrrp_tscript *s = arg;
 
 	if (s->running)
 		return;
-	if (vrrp_script_run(s->d, s->conf->script, NULL, s->conf->timeout,
-	    script_done, s) == 0)
+	if (script_run(&s->d->jobs, s->conf->script, &s->d->script_cred, NULL,
+	    s->conf->timeout, tscript_done, s) != NULL)
 		s->running = 1;
 	else
-		script_done(s, -1, 0);
+		tscript_done(s, -1, 0);
 }
 
 static void
-script_arm(struct vrrp_tscript *s)
+tscript_arm(struct vrrp_tscript *s)
 {
 	struct timeval tv;
 
@@ -209,9 +209,9 @@ vrrp_track_open(struct vrrpd *d)
 		s->conf = &d->vc.scripts[i];
 		s->d = d;
 		s->ok = 0;	/* failed until it has risen, as keepalived */
-		if ((s->ev = evtimer_new(d->base, script_tick, s)) == NULL)
+		if ((s->ev = evtimer_new(d->base, tscript_tick, s)) == NULL)
 			return -1;
-		script_tick(-1, 0, s);
+		tscript_tick(-1, 0, s);
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "advert.h"
 #include "conf.h"
 #include "fsm.h"
+#include "script.h"
 
 struct event;
 struct event_base;
@@ -129,12 +130,10 @@ struct vrrpd {
 	struct vrrp_counters	 unmatched;	/* adverts for no instance */
 	uint32_t		 rx_dropped4, rx_dropped6;	/* SO_RXQ_OVFL */
 	uint16_t		 ip_id;
-	struct vrrp_job		*jobs;		/* running scripts */
-	struct event		*sigchld_ev;
+	struct script_set	 jobs;		/* running scripts */
 	struct vrrp_ext		 ext[VRRP_MAX_EXT];
 	int			 n_ext;
-	uid_t			 script_uid;
-	gid_t			 script_gid;
+	struct script_cred	 script_cred;	/* vc.script_user */
 	struct vrrp_sync_report	 sync_last;	/* sync_state (hold.c) */
 	uint64_t		 sync_reports, sync_refused;
 	uint64_t		 stalls;	/* loop stalls past a master's
@@ -190,13 +189,6 @@ int	vrrp_notify_open(struct vrrpd *d);
 int	vrrp_notify_line(char *buf, size_t len, const char *kind,
 	    const char *name, enum vrrp_state st, int prio);
 
-/* script.c: run argv as the script user, kill its group at timeout. */
-typedef void (*vrrp_script_done)(void *arg, int status, int timed_out);
-int	vrrp_script_run(struct vrrpd *d, const char *cmdline,
-	    const char *const *extra, double timeout, vrrp_script_done done,
-	    void *arg);
-int	vrrp_script_init(struct vrrpd *d);
-void	vrrp_script_shutdown(struct vrrpd *d);
 
 /* director.c: the director client */
 struct vrrp_dir *vrrp_dir_open(struct vrrpd *d);
