@@ -17,7 +17,7 @@ struct bufferevent;
 struct ssl_ctx_st;
 struct ssl_st;
 struct ctl_server;
-struct hc_peer;
+struct ctl_link;
 
 enum hc_type { HC_TCP, HC_HTTP, HC_HTTPS, HC_SMTP, HC_DNS, HC_UDP, HC_ICMP,
 	HC_MISC, HC_NTYPES };
@@ -107,7 +107,7 @@ struct checkd {
 	int		 n_vs;
 	struct hc	**checks;
 	int		 n_checks;
-	struct hc_peer	*director, *vrrpd;
+	struct ctl_link	*director, *vrrpd;
 	struct script_set jobs;		/* misc checks, notify scripts */
 	int		 icmp4, icmp6;		/* shared raw sockets, -1 */
 	struct event	*icmp4_ev, *icmp6_ev;

@@ -4,7 +4,7 @@
 #include "checkd.h"
 #include "ctlmsg.h"
 #include "log.h"
-#include "peer.h"
+#include "ctl_link.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -134,10 +134,12 @@ cmd_status(struct checkd *d)
 	J_ADD(r, "vrrpd", json_object_new_boolean(hc_report_vrrpd_up(d)));
 	J_ADD(c, "missed", J_INT(missed));
 	J_ADD(c, "director_updates", J_INT(d->cnt.dir_sent));
-	J_ADD(c, "director_refused", J_INT(hc_peer_refused(d->director)));
-	J_ADD(c, "director_connects", J_INT(hc_peer_connects(d->director)));
+	J_ADD(c, "director_refused", J_INT(d->cnt.dir_refused +
+	    ctl_link_refused(d->director)));
+	J_ADD(c, "director_connects", J_INT(d->cnt.dir_connects));
 	J_ADD(c, "vrrpd_updates", J_INT(d->cnt.vrrp_sent));
-	J_ADD(c, "vrrpd_refused", J_INT(hc_peer_refused(d->vrrpd)));
+	J_ADD(c, "vrrpd_refused", J_INT(d->cnt.vrrp_refused +
+	    ctl_link_refused(d->vrrpd)));
 	J_ADD(c, "reloads", J_INT(d->cnt.reloads));
 	J_ADD(c, "reload_errors", J_INT(d->cnt.reload_errors));
 	J_ADD(c, "icmp_bad", J_INT(d->cnt.icmp_bad));

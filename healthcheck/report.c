@@ -2,16 +2,40 @@
  * and sorry server should be) and check_state to tandem-vrrpd (each named
  * virtual server's quorum). Only changes are sent, and everything again
  * whenever a connection is (re)made, so a restarted daemon learns the
- * whole truth. docs/control-protocol.md describes both messages. */
+ * whole truth. The links are lib/ctl_link.c's. docs/control-protocol.md
+ * describes both messages. */
 #include "checkd.h"
-#include "peer.h"
+#include "ctl_link.h"
 #include "log.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #define BATCH_MAX	500
+
+static const char *
+link_name(const struct checkd *d, const struct ctl_link *l)
+{
+	return l == d->vrrpd ? "tandem-vrrpd" : "tandem-director";
+}
+
+/* An update not taken: the peer stopped reading, and the connection is
+ * made again, which sends everything again. */
+static int
+link_send(struct checkd *d, struct ctl_link *l, json_object *req)
+{
+	if (l == NULL)
+		return -1;
+	if (ctl_link_send(l, req) == 0)
+		return 0;
+	if (errno == ENOBUFS) {
+		log_warnx("%s is not reading; reconnecting", link_name(d, l));
+		ctl_link_reset(l);
+	}
+	return -1;
+}
 
 static json_object *
 service_json(const struct conf_vs *vs)
@@ -81,7 +105,7 @@ batch_flush(struct batch *b)
 	json_object_object_add(req, "cmd", json_object_new_string("dest_health"));
 	json_object_object_add(req, "updates", b->arr);
 	b->arr = NULL;
-	if (hc_peer_send(b->d->director, req) == -1)
+	if (link_send(b->d, b->d->director, req) == -1)
 		b->failed = 1;
 	else
 		b->d->cnt.dir_sent++;
@@ -113,7 +137,7 @@ report_director(struct checkd *d, struct hc_vs *vs, int all)
 	struct batch b = { d, NULL, 0 };
 	int sorry = vs->conf.has_sorry && !vs->quorum_up;
 
-	if (!hc_peer_up(d->director))
+	if (!ctl_link_up(d->director))
 		return;		/* everything goes again on connection */
 	/* The sorry server goes in before the real servers go out, and out
 	 * after they are back, so the service is never empty between. */
@@ -153,14 +177,14 @@ report_vrrp(struct checkd *d, struct hc_vs *vs, int all)
 {
 	json_object *req;
 
-	if (vs->conf.name[0] == '\0' || !hc_peer_up(d->vrrpd) ||
+	if (vs->conf.name[0] == '\0' || !ctl_link_up(d->vrrpd) ||
 	    (!all && vs->vrrp_sent == vs->quorum_up))
 		return;
 	req = json_object_new_object();
 	json_object_object_add(req, "cmd", json_object_new_string("check_state"));
 	json_object_object_add(req, "name", json_object_new_string(vs->conf.name));
 	json_object_object_add(req, "up", json_object_new_boolean(vs->quorum_up));
-	if (hc_peer_send(d->vrrpd, req) == 0) {
+	if (link_send(d, d->vrrpd, req) == 0) {
 		vs->vrrp_sent = vs->quorum_up;
 		d->cnt.vrrp_sent++;
 	}
@@ -186,56 +210,115 @@ hc_report_release(struct checkd *d, const struct hc_vs *vs,
 	batch_flush(&b);
 }
 
+/* Everything again to one peer (vrrp: tandem-vrrpd, else the director). */
 static void
-director_connected(void *arg)
+report_all(struct checkd *d, int vrrp)
 {
-	struct checkd *d = arg;
-
-	for (int i = 0; i < d->n_vs; i++)
-		report_director(d, &d->vs[i], 1);
-}
-
-static void
-vrrpd_connected(void *arg)
-{
-	struct checkd *d = arg;
-
-	for (int i = 0; i < d->n_vs; i++)
-		report_vrrp(d, &d->vs[i], 1);
+	for (int i = 0; i < d->n_vs; i++) {
+		if (vrrp)
+			report_vrrp(d, &d->vs[i], 1);
+		else
+			report_director(d, &d->vs[i], 1);
+	}
 }
 
 void
 hc_report_all(struct checkd *d)
 {
-	director_connected(d);
-	vrrpd_connected(d);
+	report_all(d, 0);
+	report_all(d, 1);
+}
+
+/* Replies: each update the peer refused is counted and logged. */
+static void
+link_msg(struct ctl_link *l, uint16_t type, json_object *msg, void *arg)
+{
+	struct checkd *d = arg;
+	json_object *ok, *err;
+
+	if (json_object_object_get_ex(msg, "ok", &ok) &&
+	    json_object_get_boolean(ok))
+		return;
+	if (l == d->vrrpd)
+		d->cnt.vrrp_refused++;
+	else
+		d->cnt.dir_refused++;
+	log_warnx("%s refused an update: %s", link_name(d, l),
+	    json_object_object_get_ex(msg, "error", &err) ?
+	    json_object_get_string(err) : "bad reply");
+}
+
+static void
+link_state(struct checkd *d, struct ctl_link *l, int up)
+{
+	if (!up) {
+		log_warnx("%s went away; reconnecting", link_name(d, l));
+		return;
+	}
+	log_info("connected to %s", link_name(d, l));
+	if (l == d->director)
+		d->cnt.dir_connects++;
+	report_all(d, l == d->vrrpd);
+}
+
+/* The first connection is made inside ctl_link_new, before it returns
+ * the link. */
+static void
+director_state(struct ctl_link *l, int up, void *arg)
+{
+	struct checkd *d = arg;
+
+	d->director = l;
+	link_state(d, l, up);
+}
+
+static void
+vrrpd_state(struct ctl_link *l, int up, void *arg)
+{
+	struct checkd *d = arg;
+
+	d->vrrpd = l;
+	link_state(d, l, up);
 }
 
 int
 hc_report_open(struct checkd *d)
 {
-	d->director = hc_peer_new(d->base, d->run_dir, "director",
-	    director_connected, d);
-	d->vrrpd = hc_peer_new(d->base, d->run_dir, "vrrpd", vrrpd_connected, d);
-	return d->director && d->vrrpd ? 0 : -1;
+	struct ctl_link *l;
+
+	if ((l = ctl_link_new(d->base, d->run_dir, "director", link_msg,
+	    director_state, d)) == NULL)
+		return -1;
+	d->director = l;
+	if ((l = ctl_link_new(d->base, d->run_dir, "vrrpd", link_msg,
+	    vrrpd_state, d)) == NULL)
+		return -1;
+	d->vrrpd = l;
+	if (!ctl_link_up(d->director))
+		log_info("cannot reach tandem-director at %s yet; retrying",
+		    ctl_link_path(d->director));
+	if (!ctl_link_up(d->vrrpd))
+		log_info("cannot reach tandem-vrrpd at %s yet; retrying",
+		    ctl_link_path(d->vrrpd));
+	return 0;
 }
 
 void
 hc_report_close(struct checkd *d)
 {
-	hc_peer_free(d->director);
-	hc_peer_free(d->vrrpd);
+	ctl_link_free(d->director);
+	ctl_link_free(d->vrrpd);
 	d->director = d->vrrpd = NULL;
 }
 
 int
 hc_report_director_up(const struct checkd *d)
 {
-	return hc_peer_up(d->director);
+	return ctl_link_up(d->director);
 }
 
 int
 hc_report_vrrpd_up(const struct checkd *d)
 {
-	return hc_peer_up(d->vrrpd);
+	return ctl_link_up(d->vrrpd);
 }

@@ -173,7 +173,20 @@ ctl_link_free(struct ctl_link *l)
 int
 ctl_link_up(const struct ctl_link *l)
 {
-	return l->up;
+	return l != NULL && l->up;
+}
+
+void
+ctl_link_reset(struct ctl_link *l)
+{
+	if (l->bev != NULL)
+		link_down(l);
+}
+
+const char *
+ctl_link_path(const struct ctl_link *l)
+{
+	return l->path;
 }
 
 size_t
@@ -185,7 +198,7 @@ ctl_link_pending(const struct ctl_link *l)
 uint64_t
 ctl_link_refused(const struct ctl_link *l)
 {
-	return l->refused;
+	return l ? l->refused : 0;
 }
 
 int
@@ -196,12 +209,16 @@ ctl_link_send(struct ctl_link *l, json_object *req)
 	struct ctl_hdr h;
 	uint8_t hdr[CTL_HDR_LEN];
 
-	if (!l->up)
+	if (!l->up) {
+		errno = ENOTCONN;
 		return -1;
+	}
 	s = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
 	len = strlen(s);
-	if (len > CTL_MAX_BODY || ctl_link_pending(l) + len > LINK_OUT_HIWAT)
+	if (len > CTL_MAX_BODY || ctl_link_pending(l) + len > LINK_OUT_HIWAT) {
+		errno = len > CTL_MAX_BODY ? EMSGSIZE : ENOBUFS;
 		return -1;
+	}
 	h.type = CTL_REQUEST;
 	h.flags = 0;
 	h.len = (uint32_t)len;
