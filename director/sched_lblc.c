@@ -296,29 +296,7 @@ lblcr_erase(struct lblc_table *t, struct lblc_entry *e, struct dest *d)
 static struct dest *
 lblcr_set_min(const struct lblc_entry *e)
 {
-	struct dest *least = NULL;
-	int64_t loh = 0;
-	int i;
-
-	for (i = 0; i < e->n; i++) {
-		if (dest_usable(e->set[i])) {
-			least = e->set[i];
-			loh = dest_overhead(least);
-			break;
-		}
-	}
-	for (i = i + 1; i < e->n; i++) {
-		struct dest *d = e->set[i];
-		if (atomic_load(&d->flags) & DEST_F_OVERLOAD)
-			continue;
-		int64_t doh = dest_overhead(d);
-		if (loh * atomic_load(&d->weight) >
-		    doh * atomic_load(&least->weight)) {
-			least = d;
-			loh = doh;
-		}
-	}
-	return least;
+	return sched_least_per_weight(e->set, e->n, sched_overhead);
 }
 
 /* ip_vs_dest_set_max: the most loaded per weight, overload ignored. */

@@ -30,29 +30,7 @@ lc_pick(struct service *s, const struct pkt *p)
 static struct dest *
 wlc_pick(struct service *s, const struct pkt *p)
 {
-	struct dest *least = NULL;
-	int64_t loh = 0;
-	int i;
-
-	for (i = 0; i < s->n_dests; i++) {
-		if (dest_usable(s->dests[i])) {
-			least = s->dests[i];
-			loh = dest_overhead(least);
-			break;
-		}
-	}
-	for (i = i + 1; i < s->n_dests; i++) {
-		struct dest *d = s->dests[i];
-		if (atomic_load(&d->flags) & DEST_F_OVERLOAD)
-			continue;
-		int64_t doh = dest_overhead(d);
-		if (loh * atomic_load(&d->weight) >
-		    doh * atomic_load(&least->weight)) {
-			least = d;
-			loh = doh;
-		}
-	}
-	return least;
+	return sched_least_per_weight(s->dests, s->n_dests, sched_overhead);
 }
 
 const struct sched_ops sched_lc = {

@@ -25,31 +25,7 @@ sed_above(int64_t oa, const struct dest *a, int64_t ob, const struct dest *b)
 static struct dest *
 sed_pick(struct service *s, const struct pkt *p)
 {
-	struct dest *least = NULL;
-	int64_t loh = 0;
-	int i;
-
-	/* The first usable server starts the race ... */
-	for (i = 0; i < s->n_dests; i++) {
-		if (dest_usable(s->dests[i])) {
-			least = s->dests[i];
-			loh = sed_overhead(least);
-			break;
-		}
-	}
-	/* ... and the rest only skip overloaded ones: a weight-0 server can
-	 * never win the strict comparison. */
-	for (i = i + 1; i < s->n_dests; i++) {
-		struct dest *d = s->dests[i];
-		if (atomic_load(&d->flags) & DEST_F_OVERLOAD)
-			continue;
-		int64_t doh = sed_overhead(d);
-		if (sed_above(loh, least, doh, d)) {
-			least = d;
-			loh = doh;
-		}
-	}
-	return least;
+	return sched_least_per_weight(s->dests, s->n_dests, sed_overhead);
 }
 
 static struct dest *

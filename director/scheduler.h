@@ -30,6 +30,15 @@ const struct sched_ops *sched_find(const char *name);
 void	sched_tick(struct svc_table *t, uint64_t now_ms);
 /* Pick under the service's scheduler lock. */
 struct dest *sched_pick(struct service *s, const struct pkt *p);
+/* The server of v[0..n) with the least overhead per weight, as IPVS's
+ * wlc, sed and ip_vs_dest_set_min find it: the first usable one starts
+ * the race and the rest only skip overloaded ones (a weight-0 server never
+ * wins the strict comparison); cross-multiplied in 64 bits, so on a tie
+ * the earlier server stays. NULL when none is usable. */
+struct dest *sched_least_per_weight(struct dest *const *v, int n,
+	    int64_t (*overhead)(const struct dest *));
+/* dest_overhead for it: IPVS's active * 256 + inactive (wlc, lblcr). */
+int64_t	sched_overhead(const struct dest *d);
 
 extern const struct sched_ops sched_rr, sched_wrr, sched_lc, sched_wlc;
 extern const struct sched_ops sched_sed, sched_nq, sched_fo, sched_ovf;
