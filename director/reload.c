@@ -432,22 +432,6 @@ vips_differ(const struct tandem_conf *a, const struct tandem_conf *b)
 }
 
 static json_object *
-refused(const char *path, const char *errors)
-{
-	json_object *r = json_object_new_object();
-	char *msg = NULL;
-
-	if (asprintf(&msg, "%s has errors; nothing changed:\n%s", path,
-	    errors ? errors : "") == -1)
-		msg = NULL;
-	json_object_object_add(r, "ok", json_object_new_boolean(0));
-	json_object_object_add(r, "error", json_object_new_string(msg ? msg :
-	    "the configuration has errors; nothing changed"));
-	free(msg);
-	return r;
-}
-
-static json_object *
 summary(const struct reload_count *rc)
 {
 	json_object *r = ctl_reply_ok();
@@ -488,7 +472,7 @@ director_reload(struct director *d)
 	if (conf_load(d->conf.path, &nc, m) == -1) {
 		fclose(m);
 		log_warnx("reload: %s has errors; nothing changed", d->conf.path);
-		r = refused(d->conf.path, text);
+		r = ctl_reply_refused(d->conf.path, text);
 		for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
 		    l = strtok_r(NULL, "\n", &save))
 			log_warnx("reload: %s", l);

@@ -101,6 +101,22 @@ ctl_reply_error(const char *fmt, ...)
 	return o;
 }
 
+json_object *
+ctl_reply_refused(const char *path, const char *errors)
+{
+	json_object *r = json_object_new_object();
+	char *msg = NULL;
+
+	if (asprintf(&msg, "%s has errors; nothing changed:\n%s", path,
+	    errors ? errors : "") == -1)
+		msg = NULL;
+	json_object_object_add(r, "ok", json_object_new_boolean(0));
+	json_object_object_add(r, "error", json_object_new_string(msg ? msg :
+	    "the configuration has errors; nothing changed"));
+	free(msg);
+	return r;
+}
+
 static void
 client_free(struct ctl_client *cl)
 {

@@ -76,6 +76,9 @@ uint64_t ctl_server_refused(const struct ctl_server *srv);
 json_object *ctl_reply_ok(void);
 json_object *ctl_reply_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+/* A reload refused: "PATH has errors; nothing changed:" and every error
+ * line (ctl_reply_error's message is bounded, this one is not). */
+json_object *ctl_reply_refused(const char *path, const char *errors);
 
 /* --- client side, blocking (tandemctl, tests) ------------------------- */
 /* DAEMON.sock in run_dir; a caller its mode refuses (EACCES: not root)

@@ -132,24 +132,6 @@ reload_other(struct nd_daemon *dm, json_object *out)
 	json_object_object_add(out, dm->name, json_object_new_string(what));
 }
 
-/* ctl_reply_error's message is bounded; every error line must reach the
- * user. */
-static json_object *
-refused(const char *path, const char *errors)
-{
-	json_object *r = json_object_new_object();
-	char *msg = NULL;
-
-	if (asprintf(&msg, "%s has errors; nothing changed:\n%s", path,
-	    errors ? errors : "") == -1)
-		msg = NULL;
-	json_object_object_add(r, "ok", json_object_new_boolean(0));
-	json_object_object_add(r, "error", json_object_new_string(msg ? msg :
-	    "the configuration has errors; nothing changed"));
-	free(msg);
-	return r;
-}
-
 json_object *
 nd_reload(struct tandemd *t)
 {
@@ -165,7 +147,7 @@ nd_reload(struct tandemd *t)
 		fclose(m);
 		t->reload_failures++;
 		log_warnx("reload: %s has errors; nothing changed", t->conf_path);
-		r = refused(t->conf_path, text);
+		r = ctl_reply_refused(t->conf_path, text);
 		for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
 		    l = strtok_r(NULL, "\n", &save))
 			log_warnx("reload: %s", l);
