@@ -218,6 +218,53 @@ lab_link() {
 	done
 }
 
+# lab_lan BR IFNAME NS=ADDR[,ADDR...]...: a new bridge BR and, for each
+# argument, namespace NS (made unless it exists) linked to BR as IFNAME
+# with those addresses, as lab_link does.
+#
+#   lab_lan lan eth0 a=10.0.0.1/24 b=10.0.0.2/24
+lab_lan() {
+	local br=$1 ifname=$2 arg ns addrs
+	shift 2
+	lab_bridge "$br"
+	for arg in "$@"; do
+		ns=${arg%%=*}
+		IFS=, read -ra addrs <<<"${arg#*=}"
+		lab_has_ns "$ns" || lab_ns "$ns"
+		lab_link "$ns" "$ifname" "$br" "${addrs[@]}"
+	done
+}
+
+# lab_dr_real_server NS BR ADDR/PREFIX VIP: namespace NS as a real server
+# for direct routing: eth0 on bridge BR at ADDR, the VIP on lo; an IPv4
+# one neither answers nor announces ARP for the VIP (arp_ignore=1,
+# arp_announce=2), so that only the director's virtual MAC does.
+lab_dr_real_server() {
+	local ns=$1 br=$2 addr=$3 vip=$4
+	lab_ns "$ns"
+	lab_link "$ns" eth0 "$br" "$addr"
+	if [[ "$vip" == *:* ]]; then
+		ip -n "$LAB-$ns" addr add "$vip/128" dev lo
+	else
+		lab_sysctl "$ns" net.ipv4.conf.all.arp_ignore=1 \
+			net.ipv4.conf.all.arp_announce=2 \
+			net.ipv4.conf.eth0.arp_ignore=1 \
+			net.ipv4.conf.eth0.arp_announce=2
+		ip -n "$LAB-$ns" addr add "$vip/32" dev lo
+	fi || lab_die "cannot add the VIP $vip to $ns/lo"
+}
+
+# lab_nat_real_server NS BR ADDR/PREFIX GATEWAY: namespace NS as a real
+# server behind a NAT director: eth0 on bridge BR at ADDR, the default
+# route via GATEWAY (the director's gateway VIP).
+lab_nat_real_server() {
+	local ns=$1 br=$2 addr=$3 gw=$4
+	lab_ns "$ns"
+	lab_link "$ns" eth0 "$br" "$addr"
+	ip -n "$LAB-$ns" route add default via "$gw" ||
+		lab_die "default route in $ns"
+}
+
 # lab_mac NS IFNAME: prints the MAC address of IFNAME in namespace NS.
 lab_mac() {
 	ip -n "$LAB-$1" -br link show dev "$2" | awk '{print $3}'
@@ -347,15 +394,22 @@ lab_cleanup() {
 	return $rc
 }
 
-lab_cleanup_quiet() {
-	local p n pids i alive
+# lab_signal_all SIGNAL: SIGNAL to every process we started, then to
+# anything else still running in our namespaces.
+lab_signal_all() {
+	local p n pids
 	for p in "${LAB_PIDS[@]}"; do
-		kill -s TERM "$p"
+		kill -s "$1" "$p"
 	done
 	for n in "${LAB_NSLIST[@]}"; do
 		pids=$(ip netns pids "$LAB-$n")
-		[ -n "$pids" ] && kill -s TERM $pids
+		[ -n "$pids" ] && kill -s "$1" $pids
 	done
+}
+
+lab_cleanup_quiet() {
+	local p n i alive
+	lab_signal_all TERM
 	# Give them two seconds, then force.
 	for i in $(seq 20); do
 		alive=0
@@ -365,13 +419,7 @@ lab_cleanup_quiet() {
 		[ $alive -eq 0 ] && break
 		sleep 0.1
 	done
-	for p in "${LAB_PIDS[@]}"; do
-		kill -s KILL "$p"
-	done
-	for n in "${LAB_NSLIST[@]}"; do
-		pids=$(ip netns pids "$LAB-$n")
-		[ -n "$pids" ] && kill -s KILL $pids
-	done
+	lab_signal_all KILL
 	for p in "${LAB_PIDS[@]}"; do
 		wait "$p"
 	done
@@ -405,13 +453,7 @@ lab_dr_topology() {
 	lab_link director eth0 ext 10.0.0.10/24
 	local i
 	for i in 1 2 3; do
-		lab_ns "rs$i"
-		lab_link "rs$i" eth0 ext "10.0.0.1$i/24"
-		lab_sysctl "rs$i" net.ipv4.conf.all.arp_ignore=1 \
-			net.ipv4.conf.all.arp_announce=2 \
-			net.ipv4.conf.eth0.arp_ignore=1 \
-			net.ipv4.conf.eth0.arp_announce=2
-		ip -n "$LAB-rs$i" addr add "$LAB_VIP/32" dev lo
+		lab_dr_real_server "rs$i" ext "10.0.0.1$i/24" "$LAB_VIP"
 		lab_nginx "rs$i" "10.0.0.1$i,$LAB_VIP" 80 "rs$i"
 	done
 }
@@ -431,10 +473,7 @@ lab_nat_topology() {
 	lab_link director eth1 int 192.168.1.10/24
 	local i
 	for i in 1 2 3; do
-		lab_ns "rs$i"
-		lab_link "rs$i" eth0 int "192.168.1.1$i/24"
-		ip -n "$LAB-rs$i" route add default via 192.168.1.1 ||
-			lab_die "default route in rs$i"
+		lab_nat_real_server "rs$i" int "192.168.1.1$i/24" 192.168.1.1
 		lab_nginx "rs$i" "192.168.1.1$i" 80 "rs$i"
 		lab_nginx "rs$i" "192.168.1.1$i" 8080 "rs$i:8080"
 	done

@@ -12,11 +12,8 @@ lab_link client eth0 ext 10.0.0.2/24
 lab_ns director
 lab_link director eth0 ext 10.0.0.10/24
 for i in 1 2 3; do
-	lab_ns "rs$i"
-	lab_link "rs$i" eth0 ext "10.0.0.1$i/24"
-	lab_sysctl "rs$i" net.ipv4.conf.all.arp_ignore=1 \
-		net.ipv4.conf.all.arp_announce=2
-	for v in 100 101 102; do
+	lab_dr_real_server "rs$i" ext "10.0.0.1$i/24" 10.0.0.100
+	for v in 101 102; do
 		ip -n "$LAB-rs$i" addr add "10.0.0.$v/32" dev lo
 	done
 	lab_nginx "rs$i" "*" 80 "rs$i"

@@ -14,13 +14,9 @@ lab_ns director
 lab_link director eth0 ext fd00::10/64
 lab_link director eth1 int fd01::10/64
 for i in 1 2; do
-	lab_ns "dr$i"
-	lab_link "dr$i" eth0 ext "fd00::1$i/64"
-	ip -n "$LAB-dr$i" addr add fd00::100/128 dev lo
+	lab_dr_real_server "dr$i" ext "fd00::1$i/64" fd00::100
 	lab_nginx "dr$i" "fd00::1$i,fd00::100" 80 "dr$i"
-	lab_ns "nat$i"
-	lab_link "nat$i" eth0 int "fd01::1$i/64"
-	ip -n "$LAB-nat$i" -6 route add default via fd01::1
+	lab_nat_real_server "nat$i" int "fd01::1$i/64" fd01::1
 	lab_nginx "nat$i" "fd01::1$i" 8080 "nat$i"
 done
 

@@ -15,11 +15,7 @@ for b in "$SC" "$ECHO" "$UECHO"; do
 	[ -x "$b" ] || lab_die "$b missing: run make tools first"
 done
 
-lab_bridge lan
-lab_ns client
-lab_link client eth0 lan 10.9.0.2/24 fd00:9::2/64
-lab_ns server
-lab_link server eth0 lan "$SRV/24" "$SRV6/64"
+lab_lan lan eth0 client=10.9.0.2/24,fd00:9::2/64 server="$SRV/24,$SRV6/64"
 
 # jget FILE KEY: one value from streamcheck's JSON line.
 jget() {

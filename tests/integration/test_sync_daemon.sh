@@ -6,11 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ -x "$TD_TOOLS/syncsend" ] || lab_die "build/tools/syncsend missing (make tools)"
-lab_bridge lan
-lab_ns m
-lab_link m eth0 lan 10.0.0.1/24
-lab_ns b
-lab_link b eth0 lan 10.0.0.2/24
+lab_lan lan eth0 m=10.0.0.1/24 b=10.0.0.2/24
 KEY="$LAB_TMP/sync.key"
 OTHER="$LAB_TMP/other.key"
 printf '0123456789abcdef0123456789abcdef\n' >"$KEY"

@@ -14,11 +14,7 @@
 command -v tshark >/dev/null || { tap_skip "tshark decodes sync" "no tshark"; tap_done; exit; }
 [ -x "$TD_TOOLS/syncsend" ] || lab_die "build/tools/syncsend missing (make tools)"
 
-lab_bridge lan
-lab_ns m
-lab_link m eth0 lan 10.0.0.1/24
-lab_ns cap
-lab_link cap eth0 lan 10.0.0.2/24
+lab_lan lan eth0 m=10.0.0.1/24 cap=10.0.0.2/24
 PCAP="$LAB_TMP/sync.pcap"
 KEY="$LAB_TMP/sync.key"
 printf '0123456789abcdef0123456789abcdef\n' >"$KEY"

@@ -7,11 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vrrp.sh"
 
-lab_bridge lan
-lab_ns t1
-lab_link t1 eth0 lan 10.0.0.1/24
-lab_ns x
-lab_link x eth0 lan 10.0.0.3/24
+lab_lan lan eth0 t1=10.0.0.1/24 x=10.0.0.3/24
 CRAFT="$LAB_ROOT/tests/tools/vrrp_craft.py"
 T1MAC=$(lab_mac t1 eth0)
 

@@ -6,11 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vrrp.sh"
 
-lab_bridge lan
-lab_ns t1
-lab_link t1 eth0 lan 10.0.0.1/24 fd00::1/64
-lab_ns k1
-lab_link k1 eth0 lan 10.0.0.2/24 fd00::2/64
+lab_lan lan eth0 t1=10.0.0.1/24,fd00::1/64 k1=10.0.0.2/24,fd00::2/64
 VIP=10.0.0.100
 
 # tandem_conf PRIO ADVERT VERSION [EXTRA]: tandem-vrrpd's side, VRID 51.

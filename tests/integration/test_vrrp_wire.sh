@@ -7,11 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vrrp.sh"
 
-lab_bridge lan
-lab_ns t1
-lab_link t1 eth0 lan 10.0.0.1/24 fd00::1/64
-lab_ns cap
-lab_link cap eth0 lan 10.0.0.2/24
+lab_lan lan eth0 t1=10.0.0.1/24,fd00::1/64 cap=10.0.0.2/24
 PCAP="$LAB_TMP/vrrp.pcap"
 
 lab_bg cap tcpdump tcpdump -i eth0 -U --immediate-mode -n -w "$PCAP" 'ip proto 112 or ip6 proto 112 or arp or icmp6'
