@@ -28,7 +28,7 @@ pair_topology() {
 	[ "$PAIR_MODE" = nat ] && lab_bridge int
 	lab_ns client
 	lab_link client eth0 ext 10.0.0.2/24
-	local i net
+	local i
 	for i in 1 2; do
 		lab_ns "lb$i"
 		lab_link "lb$i" eth0 ext "10.0.0.1$i/24"
@@ -37,20 +37,10 @@ pair_topology() {
 			lab_link "lb$i" eth1 int "192.168.1.1$i/24"
 	done
 	for i in 1 2 3; do
-		lab_ns "rs$i"
 		if [ "$PAIR_MODE" = nat ]; then
-			net=192.168.1.2$i
-			lab_link "rs$i" eth0 int "$net/24"
-			ip -n "$LAB-rs$i" route add default via 192.168.1.1 ||
-				lab_die "route rs$i"
+			lab_nat_real_server "rs$i" int "192.168.1.2$i/24" 192.168.1.1
 		else
-			net=10.0.0.2$i
-			lab_link "rs$i" eth0 ext "$net/24"
-			lab_sysctl "rs$i" net.ipv4.conf.all.arp_ignore=1 \
-				net.ipv4.conf.all.arp_announce=2 \
-				net.ipv4.conf.eth0.arp_ignore=1 \
-				net.ipv4.conf.eth0.arp_announce=2
-			ip -n "$LAB-rs$i" addr add "$PAIR_VIP/32" dev lo
+			lab_dr_real_server "rs$i" ext "10.0.0.2$i/24" "$PAIR_VIP"
 		fi
 		lab_bg "rs$i" "tcpecho-rs$i" "$TD_TOOLS/tcpecho" -l 0.0.0.0 \
 			-p "$PAIR_PORT" -n 8192 -t 900
@@ -109,15 +99,10 @@ pair_config() {
 # pair_node_start N PRIORITY [SYNC_EXTRA]: the node's three daemons.
 pair_node_start() {
 	local n=$1
-	pair_config "$@" >"$LAB_TMP/lb$n.conf"
-	lab_bg "lb$n" "director-lb$n" "$TD_BIN/tandem-director" \
-		-f "$LAB_TMP/lb$n.conf" --run-dir "$LAB_TMP/run-lb$n"
-	PAIR_DIR[$n]=$LAB_PID
-	wait_for "pair_ctl $n status" 10 ||
-		lab_die "director lb$n: $(cat "$LAB_TMP/director-lb$n.log")"
-	# vr_start writes lb$n.conf again (the same text): syncd starts after
-	# it, never while the file is being rewritten.
-	vr_start "lb$n" "lb$n" "$(cat "$LAB_TMP/lb$n.conf")" || exit 1
+	# vr_node_start writes lb$n.conf (twice, the same text): syncd starts
+	# after it, never while the file is being rewritten.
+	vr_node_start "lb$n" "lb$n" "$(pair_config "$@")"
+	PAIR_DIR[$n]=${VR_DIR_PID[lb$n]}
 	lab_bg "lb$n" "syncd-lb$n" "$TD_BIN/tandem-syncd" -d \
 		-f "$LAB_TMP/lb$n.conf" --run-dir "$LAB_TMP/run-lb$n"
 	PAIR_SYNC[$n]=$LAB_PID

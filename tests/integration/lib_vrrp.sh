@@ -5,8 +5,11 @@
 #   vr_state a ext                  -> MASTER / BACKUP / FAULT / INIT
 #   ka_start k1 ka "$kconf"         keepalived "ka" in namespace k1
 #   ka_is_master k1 10.0.0.100      keepalived holds the VIP
+#   vr_lab_two_nodes                nodes a and b on bridge lan
+#   vr_lab_two_directors dr         lb1, lb2, two real servers, a client
+#   vr_node_start lb1 lb1 "$conf"   tandem-director, then tandem-vrrpd
 
-declare -A VR_PID VR_NS KA_PID KA_NS
+declare -A VR_PID VR_NS VR_DIR_PID KA_PID KA_NS
 
 # vr_start NS NAME CONFIG_TEXT: writes $LAB_TMP/NAME.conf, starts
 # tandem-vrrpd (run dir $LAB_TMP/run-NAME) and waits for its socket.
@@ -22,6 +25,42 @@ vr_start() {
 			"$(cat "$LAB_TMP/vrrpd-$name.log")"
 		return 1
 	fi
+}
+
+# vr_conf_ext PRIO VIPS [KEYS [INSTANCES]]: a tandem-vrrpd config, the
+# director not tracked, with one instance "ext" on eth0, VRID 51, advert
+# 0.1 s, at priority PRIO holding VIPS (a quoted list: '"10.0.0.100/24"'),
+# with KEYS added to it and INSTANCES (", { ... }") after it.
+vr_conf_ext() {
+	cat <<-EOF
+	node = { name = "n"; };
+	vrrp = { track_director = false;
+	  instances = ( { name = "ext"; interface = "eth0"; vrid = 51;
+	    priority = $1; advert_int = 0.1; virtual_ipaddress = [ $2 ];
+	    ${3:-} } ${4:-} ); };
+	EOF
+}
+
+# vr_director_start NS NAME: tandem-director in NS on $LAB_TMP/NAME.conf
+# (the same run dir as tandem-vrrpd NAME, log director-NAME.log), pid in
+# VR_DIR_PID[NAME]; waits until it answers.
+vr_director_start() {
+	local ns=$1 name=$2
+	lab_bg "$ns" "director-$name" "$TD_BIN/tandem-director" \
+		-f "$LAB_TMP/$name.conf" --run-dir "$LAB_TMP/run-$name"
+	VR_DIR_PID[$name]=$LAB_PID
+	wait_for "vr_ctl $name status" 10 ||
+		lab_die "director $name: $(cat "$LAB_TMP/director-$name.log")"
+}
+
+# vr_node_start NS NAME CONFIG_TEXT: one Tandem node without sync: writes
+# $LAB_TMP/NAME.conf, starts tandem-director on it (vr_director_start),
+# then tandem-vrrpd (vr_start); exits the test when either fails.
+vr_node_start() {
+	local ns=$1 name=$2
+	printf '%s\n' "$3" >"$LAB_TMP/$name.conf"
+	vr_director_start "$ns" "$name"
+	vr_start "$ns" "$name" "$3" || exit 1
 }
 
 # vr_ctl NAME ARGS...: tandemctl against tandem-vrrpd NAME.
@@ -48,6 +87,14 @@ else:
 }
 
 vr_state() { vr_get "$1" "$2" state; }
+
+# vr_owned NAME: the instances node NAME's director owns, sorted and
+# space-separated ("none" when none), as `tandemctl status --json` says.
+vr_owned() {
+	vr_ctl "$1" status --json 2>/dev/null | python3 -c '
+import json, sys
+print(" ".join(sorted(o["instance"] for o in json.load(sys.stdin)["owned"])) or "none")'
+}
 
 # vr_stop NAME [SIGNAL]: stops tandem-vrrpd NAME (default TERM).
 vr_stop() {
@@ -112,6 +159,59 @@ ka_conf() {
 	local l
 	for l in "$@"; do printf '  %s\n' "$l"; done
 	printf '}\n'
+}
+
+# --- labs -------------------------------------------------------------------
+
+# vr_lab_two_nodes [lan2]: namespaces a and b on bridge lan (eth0 at
+# 10.0.0.1/24 and 10.0.0.2/24); with "lan2", on bridge lan2 too (eth1 at
+# 192.168.1.1/24 and 192.168.1.2/24), for sync groups over two links.
+vr_lab_two_nodes() {
+	lab_lan lan eth0 a=10.0.0.1/24 b=10.0.0.2/24
+	[ "${1:-}" = lan2 ] && lab_lan lan2 eth1 a=192.168.1.1/24 b=192.168.1.2/24
+	return 0
+}
+
+# vr_lab_two_directors dr|dr6|nat: two Tandem nodes lb1 and lb2 in front
+# of two nginx real servers rs1 and rs2 (port 80, answering "rsN\n"), and
+# a client, on bridge ext:
+#   dr   client 10.0.0.2, lb1/lb2 10.0.0.11/.12, rs1/rs2 10.0.0.21/.22
+#        holding the VIP 10.0.0.100 on lo (direct routing)
+#   dr6  the same in fd00::/64: client fd00::2, lb fd00::11/12, rs
+#        fd00::21/22 holding the VIP fd00::100
+#   nat  client 10.0.0.2, lb1/lb2 10.0.0.11/.12 and, on bridge int,
+#        192.168.1.11/.12; rs1/rs2 at 192.168.1.21/.22 behind the
+#        gateway VIP 192.168.1.1
+vr_lab_two_directors() {
+	local mode=$1 i
+	lab_bridge ext
+	[ "$mode" = nat ] && lab_bridge int
+	lab_ns client
+	if [ "$mode" = dr6 ]; then
+		lab_link client eth0 ext fd00::2/64
+	else
+		lab_link client eth0 ext 10.0.0.2/24
+	fi
+	for i in 1 2; do
+		lab_ns "lb$i"
+		case $mode in
+		dr)
+			lab_link "lb$i" eth0 ext "10.0.0.1$i/24"
+			lab_dr_real_server "rs$i" ext "10.0.0.2$i/24" 10.0.0.100
+			lab_nginx "rs$i" "10.0.0.2$i,10.0.0.100" 80 "rs$i" ;;
+		dr6)
+			lab_link "lb$i" eth0 ext "fd00::1$i/64"
+			lab_dr_real_server "rs$i" ext "fd00::2$i/64" fd00::100
+			lab_nginx "rs$i" "fd00::2$i,fd00::100" 80 "rs$i" ;;
+		nat)
+			lab_link "lb$i" eth0 ext "10.0.0.1$i/24"
+			lab_link "lb$i" eth1 int "192.168.1.1$i/24"
+			lab_nat_real_server "rs$i" int "192.168.1.2$i/24" 192.168.1.1
+			lab_nginx "rs$i" "192.168.1.2$i" 80 "rs$i" ;;
+		*)
+			lab_die "vr_lab_two_directors: unknown mode $mode" ;;
+		esac
+	done
 }
 
 # now_ms: the wall clock in milliseconds.

@@ -10,22 +10,9 @@
 . "$(dirname "$0")/lib_snmp.sh"
 
 VIP=10.0.0.100
-lab_bridge ext
-lab_ns client
-lab_link client eth0 ext 10.0.0.2/24
-for i in 1 2; do
-	lab_ns "lb$i"
-	lab_link "lb$i" eth0 ext "10.0.0.1$i/24"
-	lab_ns "rs$i"
-	lab_link "rs$i" eth0 ext "10.0.0.2$i/24"
-	lab_sysctl "rs$i" net.ipv4.conf.all.arp_ignore=1 \
-		net.ipv4.conf.all.arp_announce=2 \
-		net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2
-	ip -n "$LAB-rs$i" addr add "$VIP/32" dev lo
-	lab_nginx "rs$i" "10.0.0.2$i,$VIP" 80 "rs$i"
-done
+vr_lab_two_directors dr
 
-declare -A DIR_PID SNMPD_PID
+declare -A SNMPD_PID
 node_conf() {
 	cat <<-EOF
 	node = { name = "lb$1"; log_level = "info"; };
@@ -41,16 +28,7 @@ node_conf() {
 	EOF
 }
 
-node_start() {
-	local n=$1
-	node_conf "$n" "$2" >"$LAB_TMP/lb$n.conf"
-	lab_bg "lb$n" "director-lb$n" "$TD_BIN/tandem-director" \
-		-f "$LAB_TMP/lb$n.conf" --run-dir "$LAB_TMP/run-lb$n"
-	DIR_PID[$n]=$LAB_PID
-	wait_for "vr_ctl lb$n status" 10 ||
-		lab_die "director lb$n: $(cat "$LAB_TMP/director-lb$n.log")"
-	vr_start "lb$n" "lb$n" "$(cat "$LAB_TMP/lb$n.conf")" || exit 1
-}
+node_start() { vr_node_start "lb$1" "lb$1" "$(node_conf "$1" "$2")"; }
 
 snmpd_start() {
 	local n=$1
@@ -152,7 +130,7 @@ tap_is "$(snmp_get lb2 "$VRRPV3.1.2.5.1.5.$(row 2)")" "$((ttl0 + 1))" \
 	"vrrpv3StatisticsIpTtlErrors grew by one"
 
 # 4. Failover: lb1 dies; lb2's rows change and a vrrpv3NewMaster trap comes.
-kill -KILL "${VR_PID[lb1]}" "${DIR_PID[1]}"
+kill -KILL "${VR_PID[lb1]}" "${VR_DIR_PID[lb1]}"
 wait_for '[ "$(vr_status 2)" = 3 ]' 10
 tap_is "$(vr_status 2)/$(vr_master 2)" 3/10.0.0.12 \
 	"after the failover: lb2 master(3), master address 10.0.0.12"
@@ -201,14 +179,14 @@ tap_is "$(grep -c 'agentx: connected' "$LAB_TMP/tandem-snmpd-lb2.log")" 2 \
 
 # A frozen director (its socket accepts, nothing answers) never stalls the
 # subagent: its row says down(2) while every other object still answers.
-kill -STOP "${DIR_PID[2]}"
+kill -STOP "${VR_DIR_PID[lb2]}"
 wait_for '[ "$(snmp_get lb2 "$TANDEM.1.1.1.3.1")" = 2 ]' 5
 t0=$(now_ms)
 got=$(snmp_get lb2 "$TANDEM.1.1.1.3.1")/$(snmp_get lb2 "$TANDEM.1.1.1.3.2")
 ms=$(($(now_ms) - t0))
 tap_is "$got" 2/1 "director frozen: tandemDaemonStatus director down(2), vrrpd up(1)"
 tap_like "$ms" '^[0-9]{1,3}$' "and two snmpgets still answer at once (${ms} ms)"
-kill -CONT "${DIR_PID[2]}"
+kill -CONT "${VR_DIR_PID[lb2]}"
 wait_for '[ "$(snmp_get lb2 "$TANDEM.1.1.1.3.1")" = 1 ]' 5
 tap_is "$(snmp_get lb2 "$TANDEM.1.1.1.3.1")" 1 "director thawed: up(1) again"
 tap_done

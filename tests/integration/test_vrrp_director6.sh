@@ -9,23 +9,12 @@
 
 VIP=fd00::100
 VMAC=00:00:5e:00:02:3d
-lab_bridge ext
-lab_ns client
-lab_link client eth0 ext fd00::2/64
-for i in 1 2; do
-	lab_ns "lb$i"
-	lab_link "lb$i" eth0 ext "fd00::1$i/64"
-	lab_ns "rs$i"
-	lab_link "rs$i" eth0 ext "fd00::2$i/64"
-	ip -n "$LAB-rs$i" addr add "$VIP/128" dev lo
-	lab_nginx "rs$i" "fd00::2$i,$VIP" 80 "rs$i"
-done
+vr_lab_two_directors dr6
 
-declare -A DIR_PID
-node_start() {
-	local n=$1
-	cat >"$LAB_TMP/lb$n.conf" <<-EOF
-	node = { name = "lb$n"; };
+# node_conf N PRIO: one file for both daemons of node lbN.
+node_conf() {
+	cat <<-EOF
+	node = { name = "lb$1"; };
 	director = { interfaces = [ "eth0" ]; };
 	virtual_servers = (
 	  { address = "$VIP"; port = 80; protocol = "tcp"; scheduler = "rr"; method = "dr";
@@ -34,13 +23,8 @@ node_start() {
 	  instances = ( { name = "v6"; interface = "eth0"; vrid = 61; priority = $2;
 	    advert_int = 0.1; virtual_ipaddress = [ "$VIP/64" ]; } ); };
 	EOF
-	lab_bg "lb$n" "director-lb$n" "$TD_BIN/tandem-director" \
-		-f "$LAB_TMP/lb$n.conf" --run-dir "$LAB_TMP/run-lb$n"
-	DIR_PID[$n]=$LAB_PID
-	wait_for "vr_ctl lb$n status" 10 ||
-		lab_die "director lb$n: $(cat "$LAB_TMP/director-lb$n.log")"
-	vr_start "lb$n" "lb$n" "$(cat "$LAB_TMP/lb$n.conf")" || exit 1
 }
+node_start() { vr_node_start "lb$1" "lb$1" "$(node_conf "$1" "$2")"; }
 curl_ok() { lab_exec client curl -s -m 2 "http://[$VIP]/" | grep -q '^rs[12]$'; }
 client_mac() { lab_exec client ip -6 neigh show "$VIP" | awk '{print $5}'; }
 
@@ -51,7 +35,7 @@ tap_is "$(vr_state lb1 v6)/$(vr_state lb2 v6)" MASTER/BACKUP "IPv6: lb1 master, 
 wait_for curl_ok 10
 curl_ok && tap_ok "curl -6 through the VIP via lb1" || tap_fail "curl -6 through the VIP via lb1"
 tap_is "$(client_mac)" "$VMAC" "the client's neighbour entry is the IPv6 virtual MAC"
-kill -KILL "${VR_PID[lb1]}" "${DIR_PID[1]}"
+kill -KILL "${VR_PID[lb1]}" "${VR_DIR_PID[lb1]}"
 ms=$(wait_ms curl_ok 15)
 tap_like "${ms:-never}" '^[0-9]+$' "lb1 killed: curl -6 works via lb2 after ${ms:-never} ms"
 tap_is "$(vr_state lb2 v6)/$(client_mac)" "MASTER/$VMAC" \

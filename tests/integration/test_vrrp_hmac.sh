@@ -5,25 +5,14 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vrrp.sh"
 
-lab_bridge lan
-for n in a b c x; do
-	lab_ns $n
-done
-lab_link a eth0 lan 10.0.0.1/24
-lab_link b eth0 lan 10.0.0.2/24
-lab_link c eth0 lan 10.0.0.3/24
-lab_link x eth0 lan 10.0.0.9/24
+lab_lan lan eth0 a=10.0.0.1/24 b=10.0.0.2/24 c=10.0.0.3/24 x=10.0.0.9/24
 head -c 32 /dev/urandom | base64 >"$LAB_TMP/good.key"
 head -c 32 /dev/urandom | base64 >"$LAB_TMP/other.key"
 
+# conf PRIO KEY: instance ext signing its adverts with KEY.key.
 conf() {
-	cat <<-EOF
-	node = { name = "n"; };
-	vrrp = { track_director = false;
-	  instances = ( { name = "ext"; interface = "eth0"; vrid = 51;
-	    priority = $1; advert_int = 0.1; virtual_ipaddress = [ "10.0.0.100/24" ];
-	    auth_type = "hmac"; auth_key_file = "$LAB_TMP/$2.key"; } ); };
-	EOF
+	vr_conf_ext "$1" '"10.0.0.100/24"' \
+		"auth_type = \"hmac\"; auth_key_file = \"$LAB_TMP/$2.key\";"
 }
 
 vr_start b b "$(conf 100 good)" || exit 1

@@ -18,18 +18,10 @@
 # and release as usual but are not tracked: a director slow to answer on
 # a loaded machine must not move VRRP here.
 ADV=0.5
-lab_bridge lan
-lab_bridge lan2
-for n in a b; do
-	lab_ns "$n"
-	i=$([ $n = a ] && echo 1 || echo 2)
-	lab_link "$n" eth0 lan "10.0.0.$i/24"
-	lab_link "$n" eth1 lan2 "192.168.1.$i/24"
-done
+vr_lab_two_nodes lan2
 lab_ns cap
 lab_link cap eth0 lan 10.0.0.9/24
 
-declare -A DIR_PID
 # node_conf PRIO HOLD: one file for both daemons of a node.
 node_conf() {
 	cat <<-EOF
@@ -50,21 +42,10 @@ node_conf() {
 node_start() {
 	local n=$1
 	node_conf "$2" "$3" >"$LAB_TMP/$n.conf"
-	if [ -z "${DIR_PID[$n]:-}" ]; then
-		lab_bg "$n" "director-$n" "$TD_BIN/tandem-director" \
-			-f "$LAB_TMP/$n.conf" --run-dir "$LAB_TMP/run-$n"
-		DIR_PID[$n]=$LAB_PID
-		wait_for "vr_ctl $n status" 10 ||
-			lab_die "director $n: $(cat "$LAB_TMP/director-$n.log")"
-	fi
+	[ -n "${VR_DIR_PID[$n]:-}" ] || vr_director_start "$n" "$n"
 	vr_start "$n" "$n" "$(cat "$LAB_TMP/$n.conf")" || exit 1
 }
 
-owned() {
-	vr_ctl "$1" status --json 2>/dev/null | python3 -c '
-import json, sys
-print(" ".join(sorted(o["instance"] for o in json.load(sys.stdin)["owned"])) or "none")'
-}
 # gst NODE: the state of the group's two instances, "MASTER" when they
 # agree, "MASTER,BACKUP" when not.
 gst() {
@@ -137,7 +118,7 @@ tap_like "$reply" '"hold": false' "a fresh bulk sync releases the hold (the repl
 delay=$(($(group_since) - $(vr_get a ext hold.released_ms)))
 tap_like "$(both)/$delay" '^MASTER/BACKUP/([0-9]{1,3}|[1-2][0-9]{3}|3[0-4][0-9]{2})$' \
 	"a preempts $delay ms after the release"
-tap_is "$(gget a hold.released)/$(owned a)/$(owned b)" "sync,sync/ext int/none" \
+tap_is "$(gget a hold.released)/$(vr_owned a)/$(vr_owned b)" "sync,sync/ext int/none" \
 	"released by sync (the whole group); a's director owns both, b's released them"
 grep -q "preemption hold released after .* (tandem-syncd's bulk sync is done)" \
 	"$LAB_TMP/vrrpd-a.log" && tap_ok "a logs the release" ||
@@ -166,7 +147,7 @@ else
 		"got: $got" "$(grep -E 'stood still|->' "$LAB_TMP/vrrpd-a.log" | tail -6)" \
 		"$(grep -E -- '->' "$LAB_TMP/vrrpd-b.log" | tail -4)"
 fi
-tap_is "$(owned a)/$(owned b)" "none/ext int" "a's vrrpd released its director (before its lease ran out)"
+tap_is "$(vr_owned a)/$(vr_owned b)" "none/ext int" "a's vrrpd released its director (before its lease ran out)"
 grep -qE "(ext|int): this node stood still [0-9]* ms, longer than the Master_Down_Interval" \
 	"$LAB_TMP/vrrpd-a.log" && tap_ok "a logs the stall" ||
 	tap_fail "a logs the stall" "$(tail -5 "$LAB_TMP/vrrpd-a.log")"

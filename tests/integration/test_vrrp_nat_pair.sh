@@ -8,25 +8,12 @@
 . "$(dirname "$0")/lib_vrrp.sh"
 
 VIP=10.0.0.100
-lab_bridge ext
-lab_bridge int
-lab_ns client
-lab_link client eth0 ext 10.0.0.2/24
-for i in 1 2; do
-	lab_ns "lb$i"
-	lab_link "lb$i" eth0 ext "10.0.0.1$i/24"
-	lab_link "lb$i" eth1 int "192.168.1.1$i/24"
-	lab_ns "rs$i"
-	lab_link "rs$i" eth0 int "192.168.1.2$i/24"
-	ip -n "$LAB-rs$i" route add default via 192.168.1.1 || lab_die "route rs$i"
-	lab_nginx "rs$i" "192.168.1.2$i" 80 "rs$i"
-done
+vr_lab_two_directors nat
 
-declare -A DIR_PID
-node_start() {
-	local n=$1
-	cat >"$LAB_TMP/lb$n.conf" <<-EOF
-	node = { name = "lb$n"; };
+# node_conf N PRIO: one file for both daemons of node lbN.
+node_conf() {
+	cat <<-EOF
+	node = { name = "lb$1"; };
 	director = { interfaces = [ "eth0", "eth1" ]; };
 	virtual_servers = (
 	  { address = "$VIP"; port = 80; protocol = "tcp"; scheduler = "rr";
@@ -42,13 +29,8 @@ node_start() {
 	      track_interfaces = [ "eth0" ]; } );
 	  sync_groups = ( { name = "pair"; instances = [ "ext", "int" ]; } ); };
 	EOF
-	lab_bg "lb$n" "director-lb$n" "$TD_BIN/tandem-director" \
-		-f "$LAB_TMP/lb$n.conf" --run-dir "$LAB_TMP/run-lb$n"
-	DIR_PID[$n]=$LAB_PID
-	wait_for "vr_ctl lb$n status" 10 ||
-		lab_die "director lb$n: $(cat "$LAB_TMP/director-lb$n.log")"
-	vr_start "lb$n" "lb$n" "$(cat "$LAB_TMP/lb$n.conf")" || exit 1
 }
+node_start() { vr_node_start "lb$1" "lb$1" "$(node_conf "$1" "$2")"; }
 both() { echo "$(vr_state "$1" ext)/$(vr_state "$1" int)"; }
 curl_ok() { lab_exec client curl -s -m 2 "http://$VIP/" | grep -q '^rs[12]$'; }
 
@@ -62,11 +44,11 @@ out=$(vr_ctl lb1 vrrp)
 tap_like "$out" $'ext +eth0 +51 +3 MASTER .*\nint +eth1 +52 +3 MASTER .*\nSync group pair: MASTER\nDirector: answering$' \
 	"tandemctl vrrp: both instances, the group and the director"
 
-kill -KILL "${VR_PID[lb1]}" "${DIR_PID[1]}"
+kill -KILL "${VR_PID[lb1]}" "${VR_DIR_PID[lb1]}"
 ms=$(wait_ms curl_ok 15)
 tap_like "${ms:-never}" '^[0-9]+$' "lb1 killed: curl works again via lb2 after ${ms:-never} ms"
 tap_is "$(both lb2)" MASTER/MASTER "lb2 master of both VIPs"
-wait "${VR_PID[lb1]}" "${DIR_PID[1]}" 2>/dev/null
+wait "${VR_PID[lb1]}" "${VR_DIR_PID[lb1]}" 2>/dev/null
 
 node_start 1 150
 wait_for '[ "$(both lb1)/$(both lb2)" = MASTER/MASTER/BACKUP/BACKUP ]' 10

@@ -6,20 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vrrp.sh"
 
-lab_bridge lan
-lab_ns a
-lab_link a eth0 lan 10.0.0.1/24
-lab_ns b
-lab_link b eth0 lan 10.0.0.2/24
+vr_lab_two_nodes
 
-conf() {
-	cat <<-EOF
-	node = { name = "n"; };
-	vrrp = { track_director = false;
-	  instances = ( { name = "ext"; interface = "eth0"; vrid = 51;
-	    priority = $1; advert_int = 0.1; virtual_ipaddress = [ $2 ]; } $3 ); };
-	EOF
-}
+# conf PRIO VIPS [INSTANCES]: instance ext, and more instances after it.
+conf() { vr_conf_ext "$1" "$2" "" "${3:-}"; }
 hup() {
 	printf '%s\n' "$2" >"$LAB_TMP/$1.conf"
 	kill -HUP "${VR_PID[$1]}"

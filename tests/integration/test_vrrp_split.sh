@@ -7,14 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vrrp.sh"
 
-lab_bridge lan
-lab_bridge lan2
-for n in a b; do
-	lab_ns "$n"
-	i=$([ $n = a ] && echo 1 || echo 2)
-	lab_link "$n" eth0 lan "10.0.0.$i/24"
-	lab_link "$n" eth1 lan2 "192.168.1.$i/24"
-done
+vr_lab_two_nodes lan2
 SHARED="$LAB_TMP/shared"		# written by scripts running as nobody
 mkdir -p "$SHARED"
 chmod 0777 "$SHARED"

@@ -5,20 +5,12 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_vrrp.sh"
 
-lab_bridge lan
-lab_ns a
-lab_link a eth0 lan 10.0.0.1/24
-lab_ns b
-lab_link b eth0 lan 10.0.0.2/24
+vr_lab_two_nodes
 
+# conf PRIO [KEYS]: instance ext, refreshing its gratuitous ARP as master.
 conf() {
-	cat <<-EOF
-	node = { name = "n"; };
-	vrrp = { track_director = false;
-	  instances = ( { name = "ext"; interface = "eth0"; vrid = 51;
-	    priority = $1; advert_int = 0.1; virtual_ipaddress = [ "10.0.0.100/24" ];
-	    garp_master_repeat = 2; garp_master_refresh = 0.5; $2 } ); };
-	EOF
+	vr_conf_ext "$1" '"10.0.0.100/24"' \
+		"garp_master_repeat = 2; garp_master_refresh = 0.5; ${2:-}"
 }
 
 # check NAME UP: {"cmd": "check_state"} to a's vrrpd.sock.
