@@ -40,6 +40,35 @@ td_alive() {
 	kill -0 "$TD_PID" 2>/dev/null && td_ctl status >/dev/null 2>&1
 }
 
+# rs_udpecho PORT ADDR: udpecho on rs1..rs3 at ADDR:PORT (the VIP, in a DR
+# lab), answering as "rsN" for 120 s; logs udpecho1..3.
+rs_udpecho() {
+	local i
+	for i in 1 2 3; do
+		lab_bg "rs$i" "udpecho$i" "$TD_TOOLS/udpecho" -b "$2" -p "$1" \
+			-n "rs$i" -t 120 -q
+	done
+}
+
+# keepalive_open SECONDS: from the client, keepalive.py sends two requests
+# on one connection to 10.0.0.100:80, SECONDS apart, into $LAB_TMP/ka.out;
+# returns once the first answer is in (at most 5 s). Pid in KEEPALIVE_PID.
+keepalive_open() {
+	lab_exec client python3 "$LAB_ROOT/tests/tools/keepalive.py" 10.0.0.100 80 "$1" \
+		>"$LAB_TMP/ka.out" 2>&1 &
+	KEEPALIVE_PID=$!
+	wait_for "test -s $LAB_TMP/ka.out" 5
+}
+
+# keepalive_kept DESC: waits for keepalive_open's connection to end; passes
+# when both its requests were answered by the same real server.
+keepalive_kept() {
+	local first
+	wait "$KEEPALIVE_PID"
+	first=$(head -1 "$LAB_TMP/ka.out")
+	tap_is "$(tail -1 "$LAB_TMP/ka.out")" "$first $first" "$1"
+}
+
 # wrk_clean DESC OUTPUT: passes when wrk made requests with no socket
 # errors and no non-2xx answers.
 wrk_clean() {

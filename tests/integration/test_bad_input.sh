@@ -20,10 +20,7 @@ virtual_servers = (
 
 VMAC=00:00:5e:00:01:01
 # An open connection that must survive everything below.
-lab_exec client python3 "$LAB_ROOT/tests/tools/keepalive.py" 10.0.0.100 80 12 \
-	>"$LAB_TMP/ka.out" 2>&1 &
-ka=$!
-wait_for "test -s $LAB_TMP/ka.out" 5
+keepalive_open 12
 
 # send CASE COUNT [framegen options]: inject COUNT frames of CASE.
 send() {
@@ -108,9 +105,6 @@ wait_for "[ \$(td_counter ctl_refused) -ge $((refused + 4)) ]" 3
 tap_is "$(( $(td_counter ctl_refused) - refused ))" 4 \
 	"malformed control messages are refused and counted"
 
-wait "$ka"
-first=$(head -1 "$LAB_TMP/ka.out")
-tap_is "$(tail -1 "$LAB_TMP/ka.out")" "$first $first" \
-	"an established connection keeps working through all of it"
+keepalive_kept "an established connection keeps working through all of it"
 td_alive && tap_ok "the director is still running" || tap_fail "the director is still running"
 tap_done

@@ -6,10 +6,7 @@
 . "$(dirname "$0")/lib_director.sh"
 
 lab_dr_topology
-for i in 1 2 3; do
-	lab_bg "rs$i" "udpecho$i" "$TD_TOOLS/udpecho" -b 10.0.0.100 -p 5353 \
-		-n "rs$i" -t 120 -q
-done
+rs_udpecho 5353 10.0.0.100
 td_start 'director = { interfaces = [ "eth0" ]; workers = 2; };
 virtual_servers = (
   { address = "10.0.0.100"; port = 80; protocol = "tcp"; scheduler = "rr";
@@ -69,10 +66,7 @@ tap_is "$(td_ctl -L -n -c | grep -c '^UDP .* UDP ')" 3 "tandemctl -c shows the t
 
 # Weight 0: an open keep-alive connection goes on while new connections
 # avoid its server.
-lab_exec client python3 "$LAB_ROOT/tests/tools/keepalive.py" 10.0.0.100 80 3 \
-	>"$LAB_TMP/ka.out" 2>&1 &
-ka=$!
-wait_for "test -s $LAB_TMP/ka.out" 5
+keepalive_open 3
 first=$(head -1 "$LAB_TMP/ka.out")
 rs="10.0.0.1${first#rs}"
 if [[ "$first" =~ ^rs[123]$ ]]; then
@@ -86,9 +80,7 @@ if [[ "$first" =~ ^rs[123]$ ]]; then
 else
 	tap_fail "weight 0 stops new connections" "keep-alive client said: $first"
 fi
-wait "$ka"
-tap_is "$(tail -1 "$LAB_TMP/ka.out")" "$first $first" \
-	"the open connection to the quiesced server keeps working"
+keepalive_kept "the open connection to the quiesced server keeps working"
 td_ctl -e -t 10.0.0.100:80 -r "$rs" -g -w 1
 
 # Delete a real server and add it back.

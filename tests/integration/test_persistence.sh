@@ -7,10 +7,7 @@
 . "$(dirname "$0")/lib_director.sh"
 
 lab_dr_topology
-for i in 1 2 3; do
-	lab_bg "rs$i" "udpecho$i" "$TD_TOOLS/udpecho" -b 10.0.0.100 -p 5353 \
-		-n "rs$i" -t 120 -q
-done
+rs_udpecho 5353 10.0.0.100
 td_start 'director = { interfaces = [ "eth0" ]; workers = 2; };
 virtual_servers = (
   { address = "10.0.0.100"; port = 80; protocol = "tcp"; scheduler = "rr";
