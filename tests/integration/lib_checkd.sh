@@ -36,6 +36,21 @@ else:
     print("missing")' "$1" "$2"
 }
 
+# hc_expect RS:PORT STATE REASON_REGEX DESC: waits up to 3 s for that
+# check to be in STATE with a reason matching REASON_REGEX; passes when it
+# is, and prints both either way.
+hc_expect() {
+	local st re want=$3	# wait_for's eval sees want
+	wait_for "[ \"\$(hc_field $1 state)\" = $2 ] && [[ \"\$(hc_field $1 reason)\" =~ \$want ]]" 3
+	st=$(hc_field "$1" state)
+	re=$(hc_field "$1" reason)
+	if [ "$st" = "$2" ] && [[ "$re" =~ $3 ]]; then
+		tap_ok "$4 ($2: $re)"
+	else
+		tap_fail "$4" "state '$st', reason '$re'" "want $2, /$3/"
+	fi
+}
+
 # hc_quorum VS_LABEL KEY: a field of a virtual server's quorum entry.
 hc_quorum() {
 	hc_ctl checks --json 2>/dev/null | python3 -c '

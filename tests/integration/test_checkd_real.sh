@@ -77,41 +77,29 @@ virtual_servers = (
 EOF
 hc_start "$LAB_TMP/checkd.conf" || exit 1
 
-expect() {	# RS:PORT STATE REASON-REGEX DESC
-	local st re want=$3	# wait_for's eval sees want
-	wait_for "[ \"\$(hc_field $1 state)\" = $2 ] && [[ \"\$(hc_field $1 reason)\" =~ \$want ]]" 3
-	st=$(hc_field "$1" state)
-	re=$(hc_field "$1" reason)
-	if [ "$st" = "$2" ] && [[ "$re" =~ $3 ]]; then
-		tap_ok "$4 ($2: $re)"
-	else
-		tap_fail "$4" "state '$st', reason '$re'" "want $2, /$3/"
-	fi
-}
-
 # --- DNS: dnsmasq --------------------------------------------------------
-expect 10.0.0.53:53 up "^1 answer" "dns: dnsmasq answers www.lab.test A with 10.0.0.99: up"
-expect 10.0.0.54:53 down "^the expected address is not answered$" \
+hc_expect 10.0.0.53:53 up "^1 answer" "dns: dnsmasq answers www.lab.test A with 10.0.0.99: up"
+hc_expect 10.0.0.54:53 down "^the expected address is not answered$" \
 	"dns: an expected address dnsmasq does not answer (10.0.0.98): down"
-expect 10.0.0.55:53 down "^no answer of the asked type$" \
+hc_expect 10.0.0.55:53 down "^no answer of the asked type$" \
 	"dns: AAAA for mail.lab.test, which dnsmasq holds only an A for: down"
-expect 10.0.0.56:53 down "^rcode NXDOMAIN$" \
+hc_expect 10.0.0.56:53 down "^rcode NXDOMAIN$" \
 	"dns: a lab.test name dnsmasq does not hold: down with its rcode"
 tap_like "$(cat "$LAB_TMP/dnsmasq.log")" "query\[A\] www\.lab\.test from 10\.0\.0\.10" \
 	"dnsmasq logged the checker's query for www.lab.test from 10.0.0.10"
 lab_stop "$DNS_PID"
-expect 10.0.0.53:53 down "^port unreachable$" "dns: dnsmasq stopped: down, port unreachable"
+hc_expect 10.0.0.53:53 down "^port unreachable$" "dns: dnsmasq stopped: down, port unreachable"
 dns_start
-expect 10.0.0.53:53 up "^1 answer" "dns: dnsmasq started again: up"
+hc_expect 10.0.0.53:53 up "^1 answer" "dns: dnsmasq started again: up"
 
 # --- SMTP: OpenSMTPD -----------------------------------------------------
-expect 10.0.0.25:25 up "^greeting 220, HELO 250$" "smtp: OpenSMTPD greets with 220 and answers HELO with 250: up"
+hc_expect 10.0.0.25:25 up "^greeting 220, HELO 250$" "smtp: OpenSMTPD greets with 220 and answers HELO with 250: up"
 tap_like "$(cat "$LAB_TMP/smtpd.log")" "smtp connected address=10\.0\.0\.10 " \
 	"OpenSMTPD logged the checker's connection from 10.0.0.10"
 lab_stop "$SMTP_PID"
-expect 10.0.0.25:25 down "^connect: Connection refused$" "smtp: OpenSMTPD stopped: down, connection refused"
+hc_expect 10.0.0.25:25 down "^connect: Connection refused$" "smtp: OpenSMTPD stopped: down, connection refused"
 smtp_start
-expect 10.0.0.25:25 up "^greeting 220, HELO 250$" "smtp: OpenSMTPD started again: up"
+hc_expect 10.0.0.25:25 up "^greeting 220, HELO 250$" "smtp: OpenSMTPD started again: up"
 
 kill -0 "$HC_PID" 2>/dev/null && tap_ok "tandem-checkd still runs" ||
 	tap_fail "tandem-checkd still runs" "$(tail -20 "$LAB_TMP/checkd.log")"

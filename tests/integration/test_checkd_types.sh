@@ -74,57 +74,46 @@ EOF
 hc_start "$LAB_TMP/checkd.conf" || exit 1
 sleep 2.5
 
-expect() {	# RS:PORT STATE REASON-REGEX DESC
-	local st re
-	wait_for "[ \"\$(hc_field $1 state)\" = $2 ]" 3
-	st=$(hc_field "$1" state)
-	re=$(hc_field "$1" reason)
-	if [ "$st" = "$2" ] && [[ "$re" =~ $3 ]]; then
-		tap_ok "$4 ($2: $re)"
-	else
-		tap_fail "$4" "state '$st', reason '$re'" "want $2, /$3/"
-	fi
-}
-expect 127.0.0.11:80 up "^status 200$" "http: a 200 page is up"
-expect 127.0.0.12:80 up "^status 200$" "http: the body digest and regex match"
-expect 127.0.0.13:8443 up "^status 200$" "https: self-signed, not verified, is up"
-expect 127.0.0.14:8443 up "^status 200$" "https: verified against its CA file with SNI www.test"
-expect 127.0.0.15:8443 down "^TLS: .*certificate verify failed" "https: a name the certificate does not hold is down"
-expect 127.0.0.1:9001 down "^timeout after 0.5s waiting for the response$" \
+hc_expect 127.0.0.11:80 up "^status 200$" "http: a 200 page is up"
+hc_expect 127.0.0.12:80 up "^status 200$" "http: the body digest and regex match"
+hc_expect 127.0.0.13:8443 up "^status 200$" "https: self-signed, not verified, is up"
+hc_expect 127.0.0.14:8443 up "^status 200$" "https: verified against its CA file with SNI www.test"
+hc_expect 127.0.0.15:8443 down "^TLS: .*certificate verify failed" "https: a name the certificate does not hold is down"
+hc_expect 127.0.0.1:9001 down "^timeout after 0.5s waiting for the response$" \
 	"a server that accepts and never answers is down at the timeout"
-expect 127.0.0.1:9002 down "^response larger than 65536 bytes$" \
+hc_expect 127.0.0.1:9002 down "^response larger than 65536 bytes$" \
 	"a server that sends an endless body is down at max_response"
-expect 127.0.0.1:9003 down "^read: Connection reset by peer$" "a server that resets is down"
-expect 127.0.0.1:2525 up "^greeting 220, HELO 250$" "smtp: a multi-line greeting and HELO"
-expect 127.0.0.1:5353 up "^1 answer" "dns: the A answer holds the expected address"
-expect 127.0.0.2:5353 down "^the expected address is not answered$" \
+hc_expect 127.0.0.1:9003 down "^read: Connection reset by peer$" "a server that resets is down"
+hc_expect 127.0.0.1:2525 up "^greeting 220, HELO 250$" "smtp: a multi-line greeting and HELO"
+hc_expect 127.0.0.1:5353 up "^1 answer" "dns: the A answer holds the expected address"
+hc_expect 127.0.0.2:5353 down "^the expected address is not answered$" \
 	"dns (connect_ip): an answer without the expected address is down"
-expect 127.0.0.1:9999 up "^reply of 9 bytes$" "udp: the reply matches the expect pattern"
-expect 127.0.0.1:9998 down "^port unreachable$" "udp: a closed port is down at once"
-expect 127.0.0.21:80 down "^timeout after 0.5s: process group killed$" "misc: a hanging script is down at its timeout"
+hc_expect 127.0.0.1:9999 up "^reply of 9 bytes$" "udp: the reply matches the expect pattern"
+hc_expect 127.0.0.1:9998 down "^port unreachable$" "udp: a closed port is down at once"
+hc_expect 127.0.0.21:80 down "^timeout after 0.5s: process group killed$" "misc: a hanging script is down at its timeout"
 left=$(for p in $(ip netns pids "$LAB-director"); do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null; echo; done | grep -c "^sleep 3[12]")
 tap_is "$left" 0 "misc: the script's whole process group is gone (its background child too)"
-expect 127.0.0.22:80 up "^exit 7: weight 5$" "misc_dynamic: exit 7 is up with weight 5"
+hc_expect 127.0.0.22:80 up "^exit 7: weight 5$" "misc_dynamic: exit 7 is up with weight 5"
 tap_is "$(hc_field 127.0.0.22:80 weight)" 5 "misc_dynamic: the weight is 5"
 tap_is "$(cat "$W/uid" 2>/dev/null)" "$(id -u nobody)" "misc scripts run as nobody"
-expect 127.0.0.25:80 up "^echo reply$" "icmp: echo reply"
-expect 127.0.0.26:80 up "^status 200$" "http from a chosen source address (bindto)"
+hc_expect 127.0.0.25:80 up "^echo reply$" "icmp: echo reply"
+hc_expect 127.0.0.26:80 up "^status 200$" "http from a chosen source address (bindto)"
 tap_like "$(cat "$LAB_TMP"/nginx-web-80/access.log)" "127\.0\.0\.9:[0-9]+ 127\.0\.0\.26:80 \"GET / " \
 	"nginx saw that check come from 127.0.0.9"
-expect 127.0.0.27:80 down "^bind to the source address: Cannot assign requested address$" \
+hc_expect 127.0.0.27:80 down "^bind to the source address: Cannot assign requested address$" \
 	"a source address the host does not have: down with the reason"
-expect ::1:80 up "^status 200$" "http over IPv6"
-expect ::1:81 up "^echo reply$" "icmpv6: echo reply"
+hc_expect ::1:80 up "^status 200$" "http over IPv6"
+hc_expect ::1:81 up "^echo reply$" "icmpv6: echo reply"
 
 # Status and body that change under the check.
 touch "$WWW/fail"
-expect 127.0.0.11:80 down "^status 500 not accepted$" "http: the page now returns 500: down"
+hc_expect 127.0.0.11:80 down "^status 500 not accepted$" "http: the page now returns 500: down"
 rm -f "$WWW/fail"
-expect 127.0.0.11:80 up "^status 200$" "http: 200 again: up"
+hc_expect 127.0.0.11:80 up "^status 200$" "http: 200 again: up"
 echo v2 >"$WWW/page.html"
-expect 127.0.0.12:80 down "^body digest [0-9a-f]{32}, expected $md5$" "http: the page's content changed: down with both digests"
+hc_expect 127.0.0.12:80 down "^body digest [0-9a-f]{32}, expected $md5$" "http: the page's content changed: down with both digests"
 echo v1 >"$WWW/page.html"
-expect 127.0.0.12:80 up "^status 200$" "http: the old content back: up"
+hc_expect 127.0.0.12:80 up "^status 200$" "http: the old content back: up"
 
 # Nothing stalls, nothing grows, with bad servers checked every 0.3 s.
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$HC_PID/status"; }
