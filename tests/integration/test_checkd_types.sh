@@ -110,9 +110,12 @@ touch "$WWW/fail"
 hc_expect 127.0.0.11:80 down "^status 500 not accepted$" "http: the page now returns 500: down"
 rm -f "$WWW/fail"
 hc_expect 127.0.0.11:80 up "^status 200$" "http: 200 again: up"
-echo v2 >"$WWW/page.html"
+# The checker fetches the page every 0.3 s: each version is written aside
+# and renamed, so that nginx never serves it truncated and not yet written.
+page() { echo "$1" >"$WWW/page.new" && mv "$WWW/page.new" "$WWW/page.html"; }
+page v2
 hc_expect 127.0.0.12:80 down "^body digest [0-9a-f]{32}, expected $md5$" "http: the page's content changed: down with both digests"
-echo v1 >"$WWW/page.html"
+page v1
 hc_expect 127.0.0.12:80 up "^status 200$" "http: the old content back: up"
 
 # Nothing stalls, nothing grows, with bad servers checked every 0.3 s.
