@@ -224,14 +224,14 @@ lab_link() {
 #
 #   lab_lan lan eth0 a=10.0.0.1/24 b=10.0.0.2/24
 lab_lan() {
-	local br=$1 ifname=$2 arg ns addrs
+	local br=$1 ifname=$2 arg ns ips
 	shift 2
 	lab_bridge "$br"
 	for arg in "$@"; do
 		ns=${arg%%=*}
-		IFS=, read -ra addrs <<<"${arg#*=}"
+		IFS=, read -ra ips <<<"${arg#*=}"
 		lab_has_ns "$ns" || lab_ns "$ns"
-		lab_link "$ns" "$ifname" "$br" "${addrs[@]}"
+		lab_link "$ns" "$ifname" "$br" "${ips[@]}"
 	done
 }
 
