@@ -270,6 +270,7 @@ snmp_agent_refresh(struct snmp_agent *a)
 {
 	if (a == NULL)
 		return;
+	a->d->m.uptime_cs = netsnmp_get_agent_uptime();
 	if (snmp_mib_build(&a->d->m, &a->tab, a->d->sc.poll_interval) == -1)
 		log_warnx("agentx: the tree is cut at %d entries", OIDTAB_MAX);
 }

@@ -122,7 +122,8 @@ err(json_object *inst, const char *key)
 }
 
 static void
-vr_ops_row(struct oidtab *t, json_object *inst, const oid *idx)
+vr_ops_row(struct oidtab *t, const struct snmp_model *m, json_object *inst,
+    const oid *idx)
 {
 	const char *state = snmp_jstr(inst, "state", "INIT");
 	int st = snmp_vrrp_status(state), af = (int)idx[2];
@@ -150,11 +151,19 @@ vr_ops_row(struct oidtab *t, json_object *inst, const oid *idx)
 	    100 + 0.5));
 	mib_put_int(t, vr_ops, N(vr_ops), VROP_PREEMPT, idx, 3, ASN_INTEGER,
 	    snmp_jbool(inst, "preempt") ? 1 : 2);
-	/* vrrpd's status does not say accept mode yet: no value rather
-	 * than a wrong one. */
+	/* An older vrrpd's status may lack these: no value rather than a
+	 * wrong one. */
 	if (snmp_jget(inst, "accept") != NULL)
 		mib_put_int(t, vr_ops, N(vr_ops), VROP_ACCEPT, idx, 3,
 		    ASN_INTEGER, snmp_jbool(inst, "accept") ? 1 : 2);
+	/* TimeStamp: sysUpTime (centiseconds) when it left initialize; 0
+	 * while in it. */
+	if (snmp_jget(inst, "up_ms") != NULL) {
+		int64_t up = snmp_jint(inst, "up_ms", 0) / 10;
+		int64_t now = (int64_t)m->uptime_cs;
+		mib_put_uns(t, vr_ops, N(vr_ops), VROP_UPTIME, idx, 3,
+		    ASN_TIMETICKS, st == 1 || up > now ? 0 : now - up);
+	}
 	mib_put_int(t, vr_ops, N(vr_ops), VROP_ROWSTATUS, idx, 3, ASN_INTEGER, 1);
 }
 
@@ -190,7 +199,8 @@ vr_stats_row(struct oidtab *t, const struct snmp_model *m, json_object *inst,
 	    snmp_jstr(inst, "name", ""));
 
 	mib_put_uns(t, vr_stats, N(vr_stats), VRST_TRANSITIONS, idx, 3,
-	    ASN_COUNTER, snmp_jint(inst, "transitions", 0));
+	    ASN_COUNTER, snmp_jint(inst, "master_transitions",
+	    snmp_jint(inst, "transitions", 0)));
 	mib_put_int(t, vr_stats, N(vr_stats), VRST_NEWMASTER_REASON, idx, 3,
 	    ASN_INTEGER, v ? v->new_master_reason : 0);
 	mib_put_c64(t, vr_stats, N(vr_stats), VRST_RCVD_ADV, idx, 3,
@@ -248,7 +258,7 @@ snmp_mib_vrrp(const struct snmp_model *m, struct oidtab *t, double poll)
 		ver += err(inst, "version");
 		if (snmp_mib_vr_index(inst, idx) == -1)
 			continue;
-		vr_ops_row(t, inst, idx);
+		vr_ops_row(t, m, inst, idx);
 		vr_assoc_rows(t, inst, idx);
 		vr_stats_row(t, m, inst, idx, poll);
 	}

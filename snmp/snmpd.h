@@ -54,6 +54,8 @@ struct snmp_model {
 	uint64_t	 failures[SRC__MAX];	/* polls that got no reply */
 	struct snmp_vrmem vr[CONF_VRRP_MAX_INST];
 	int		 n_vr;
+	uint64_t	 uptime_cs;	/* the agent's sysUpTime when the tree
+					 * is built (TimeStamp objects) */
 };
 
 /* Notifications found by comparing two replies of one source. */

@@ -77,6 +77,12 @@ inst_json(const struct vrrp_inst *vi)
 	    json_object_new_int64((int64_t)vi->changed_wall_ms));
 	json_object_object_add(o, "transitions",
 	    json_object_new_int64((int64_t)f->transitions));
+	json_object_object_add(o, "master_transitions",
+	    json_object_new_int64((int64_t)f->to_master));
+	/* Since it left INIT (VRRPV3-MIB's vrrpv3OperationsUpTime). */
+	json_object_object_add(o, "up_ms", json_object_new_int64(
+	    f->state == VRRP_INIT ? 0 :
+	    (int64_t)((vrrp_now() - f->up_since) / 1000)));
 	json_object_object_add(o, "fault", json_object_new_boolean(f->fault));
 	json_object_object_add(o, "group", vi->group >= 0 ?
 	    json_object_new_string(vi->d->vc.groups[vi->group].name) : NULL);

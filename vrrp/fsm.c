@@ -85,6 +85,12 @@ fsm_set_state(struct vrrp_fsm *f, uint64_t now, enum vrrp_state to)
 	f->state = to;
 	f->changed_at = now;
 	f->transitions++;
+	if (to == VRRP_MASTER)
+		f->to_master++;
+	if (from == VRRP_INIT)
+		f->up_since = now;
+	else if (to == VRRP_INIT)
+		f->up_since = 0;
 	if (f->ops && f->ops->transition)
 		f->ops->transition(f->arg, from, to);
 }
@@ -115,6 +121,8 @@ vrrp_fsm_init(struct vrrp_fsm *f)
 	f->master_prio = 0;
 	f->changed_at = 0;
 	f->transitions = 0;
+	f->to_master = 0;
+	f->up_since = 0;
 	f->phold = 0;
 	f->phold_since = f->phold_ended_at = 0;
 	f->phold_end = VRRP_PHOLD_NONE;

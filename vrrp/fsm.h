@@ -59,7 +59,9 @@ struct vrrp_fsm {
 	struct tnd_addr	master;		/* who is master (ourselves too) */
 	int		master_prio;
 	uint64_t	changed_at;	/* time of the last transition */
-	uint64_t	transitions;
+	uint64_t	transitions;	/* every state change */
+	uint64_t	to_master;	/* changes into MASTER */
+	uint64_t	up_since;	/* when it left INIT; 0 in INIT */
 	/* Preemption hold (connection sync): pending from start-up and from
 	 * every exit from MASTER until a newer bulk sync or phold_max. */
 	int		phold;		/* pending: do not preempt */

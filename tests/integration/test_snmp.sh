@@ -84,6 +84,18 @@ tap_like "$walk" "\.207\.1\.1\.2\.1\.2\.$(row 2)\.4\.10\.0\.0\.100 1" \
 	"snmpwalk: the associated address 10.0.0.100 (vrrpv3AssociatedIpAddrTable)"
 rcvd=$(snmp_get lb2 "$VRRPV3.1.2.5.1.3.$(row 2)")
 tap_like "$rcvd" '^[1-9][0-9]*$' "vrrpv3StatisticsRcvdAdvertisements counts lb1's adverts ($rcvd)"
+tap_is "$(snmp_get lb1 "$VRRPV3.1.2.5.1.1.$(row 1)")/$(snmp_get lb2 "$VRRPV3.1.2.5.1.1.$(row 2)")" 1/0 \
+	"vrrpv3StatisticsMasterTransitions: lb1 became master once, lb2 never"
+# vrrpv3OperationsUpTime is sysUpTime when the instance left initialize:
+# sysUpTime minus it is how long vrrpd says it has been up (2 s slack).
+ticks() { snmp_cmd lb1 snmpget -Oqvt "$1"; }
+since=$(( $(ticks .1.3.6.1.2.1.1.3.0) - $(ticks "$VRRPV3.1.1.1.1.12.$(row 1)") ))
+up=$(( $(vr_get lb1 ext up_ms) / 10 ))
+if [ "$since" -ge $((up - 200)) ] && [ "$since" -le $((up + 200)) ]; then
+	tap_ok "vrrpv3OperationsUpTime: left initialize $since cs before sysUpTime (vrrpd: up $up cs)"
+else
+	tap_fail "vrrpv3OperationsUpTime" "sysUpTime minus it: $since cs" "vrrpd's up_ms: $up cs"
+fi
 
 # 2. A real server's connection counter equals tandemctl's --stats.
 for i in $(seq 6); do lab_exec client curl -s -m 2 -o /dev/null "http://$VIP/"; done
@@ -136,6 +148,8 @@ tap_is "$(vr_status 2)/$(vr_master 2)" 3/10.0.0.12 \
 	"after the failover: lb2 master(3), master address 10.0.0.12"
 tap_is "$(snmp_get lb2 "$VRRPV3.1.2.5.1.2.$(row 2)")" 3 \
 	"vrrpv3StatisticsNewMasterReason masterNoResponse(3)"
+tap_is "$(snmp_get lb2 "$VRRPV3.1.2.5.1.1.$(row 2)")" 1 \
+	"vrrpv3StatisticsMasterTransitions: lb2 became master once"
 wait_for "grep -q '\.1\.3\.6\.1\.2\.1\.207\.0\.1' $LAB_TMP/traps-lb2.log" 5
 trap=$(tr '\n' ' ' <"$LAB_TMP/traps-lb2.log")
 tap_like "$trap" "\.1\.3\.6\.1\.6\.3\.1\.1\.4\.1\.0 = OID: \.1\.3\.6\.1\.2\.1\.207\.0\.1" \

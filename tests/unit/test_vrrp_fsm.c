@@ -576,13 +576,20 @@ test_step_down(void **state)
 	/* Only a master steps down. */
 	vrrp_fsm_step_down(&f, 21 * SEC);
 	assert_int_equal(f.transitions, 3);
+	assert_int_equal(f.to_master, 1);	/* MIB's MasterTransitions */
 	/* The owner never holds. */
 	setup_held(&f, &r, 30 * SEC);
 	f.base_prio = 255;
 	vrrp_fsm_init(&f);
-	vrrp_fsm_start(&f, 0);
+	vrrp_fsm_start(&f, 7 * SEC);
 	assert_false(f.phold);
 	assert_int_equal(f.state, VRRP_MASTER);
+	/* Up since it left INIT (the MIB's UpTime); back to 0 at shutdown. */
+	assert_int_equal(f.up_since, 7 * SEC);
+	assert_int_equal(f.to_master, 1);
+	vrrp_fsm_shutdown(&f, 9 * SEC);
+	assert_int_equal(f.state, VRRP_INIT);
+	assert_int_equal(f.up_since, 0);
 }
 
 int
