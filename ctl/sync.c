@@ -1,7 +1,7 @@
 /* tandemctl sync [--json]: tandem-syncd's role (and the VRRP state it
  * follows), the peer, datagrams and connections sent and received, gaps,
- * resends, bulk syncs, authentication failures and how long ago the
- * master was last heard. */
+ * resends, bulk syncs, authentication failures, how long ago the
+ * master was last heard and the lag (syncd's sync/lag.h). */
 #include "sync.h"
 
 #include "ctlmsg.h"
@@ -17,6 +17,12 @@ void
 ctl_sync_print(FILE *out, json_object *r)
 {
 	const char *peer = ctl_jstr(r, "peer", "-");
+	json_object *lag = NULL, *lag_m = NULL, *lag_i = NULL;
+
+	if (json_object_object_get_ex(r, "lag", &lag)) {
+		json_object_object_get_ex(lag, "master", &lag_m);
+		json_object_object_get_ex(lag, "install", &lag_i);
+	}
 
 	fprintf(out, "Role: %s (VRRP %s %s)%s\n", ctl_jstr(r, "role", "-"),
 	    *ctl_jstr(r, "follow", "-") ? ctl_jstr(r, "follow", "-") : "-",
@@ -46,6 +52,11 @@ ctl_sync_print(FILE *out, json_object *r)
 	    "%lld connections)\n", ctl_jint(r, "bulk_requests"),
 	    ctl_jint(r, "bulk_served"), ctl_jint(r, "bulk_done"),
 	    ctl_jint(r, "bulk_entries"));
+	fprintf(out, "Lag: held on the master %.1f ms median, %.1f ms p99 (%lld "
+	    "batches); backup install %.1f ms median, %.1f ms p99 (%lld "
+	    "datagrams)\n", ctl_jdbl(lag_m, "median_ms"), ctl_jdbl(lag_m, "p99_ms"),
+	    ctl_jint(lag_m, "samples"), ctl_jdbl(lag_i, "median_ms"),
+	    ctl_jdbl(lag_i, "p99_ms"), ctl_jint(lag_i, "samples"));
 	fprintf(out, "Refused: %lld authentication, %lld replays, %lld "
 	    "control; install errors %lld, dropped %lld\n",
 	    ctl_jint(r, "auth_failures"), ctl_jint(r, "replays"),

@@ -69,3 +69,12 @@ ctl_jint(json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ?
 	    (long long)json_object_get_int64(v) : 0;
 }
+
+double
+ctl_jdbl(json_object *o, const char *key)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ?
+	    json_object_get_double(v) : 0;
+}

@@ -15,5 +15,6 @@ int	ctl_view_open(int argc, char **argv, const char *word,
 	    const char *daemon, const char *longname, int *json, int *fd);
 const char *ctl_jstr(json_object *o, const char *key, const char *def);
 long long ctl_jint(json_object *o, const char *key);
+double	ctl_jdbl(json_object *o, const char *key);	/* 0 when absent */
 
 #endif

@@ -643,6 +643,7 @@ csync_install(struct director *d, json_object *req)
 	    json_object_new_int64((int64_t)in.updated));
 	json_object_object_add(r, "skipped",
 	    json_object_new_int64((int64_t)in.skipped));
+	json_object_object_add(r, "seq", json_object_new_int64((int64_t)in.seq));
 	return r;
 }
 

@@ -152,11 +152,16 @@ install(struct syncd *d, const uint8_t *buf, size_t len, uint64_t seq)
 	    json_object_new_int64((int64_t)(seq & INT64_MAX)));
 	json_object_object_add(req, "data", json_object_new_string(text));
 	if (sync_director_send(d, req) == 0) {
+		unsigned n = sizeof(d->inst_pend) / sizeof(d->inst_pend[0]);
+
 		d->c.installed_dgrams++;
-		if (d->trace != NULL && d->inst_n < 256) {
-			d->inst_fifo[(d->inst_head + d->inst_n) % 256] = seq;
-			d->inst_n++;
+		if (d->inst_n == n) {	/* the oldest is not timed */
+			d->inst_head = (d->inst_head + 1) % n;
+			d->inst_n--;
 		}
+		d->inst_pend[(d->inst_head + d->inst_n) % n].seq = seq & INT64_MAX;
+		d->inst_pend[(d->inst_head + d->inst_n) % n].at_us = sync_mono_us();
+		d->inst_n++;
 	} else {
 		/* The director restarts or lags: its table is no longer
 		 * the master's. */
@@ -316,13 +321,25 @@ now_ms(void)
 
 /* The director answered an install (in order): trace it. */
 void
-sync_backup_installed(struct syncd *d)
+sync_backup_installed(struct syncd *d, int64_t seq)
 {
-	if (d->trace == NULL || d->inst_n == 0)
+	unsigned n = sizeof(d->inst_pend) / sizeof(d->inst_pend[0]);
+
+	/* Answers come in order: older ones skipped were not answered
+	 * (the link was lost and came back). */
+	while (d->inst_n > 0) {
+		uint64_t s = d->inst_pend[d->inst_head].seq;
+		uint64_t at = d->inst_pend[d->inst_head].at_us;
+
+		d->inst_head = (d->inst_head + 1) % n;
+		d->inst_n--;
+		if (seq >= 0 && s != (uint64_t)seq)
+			continue;
+		if (seq >= 0)
+			sync_lag_add(&d->lag_install, sync_mono_us() - at);
+		if (d->trace != NULL)
+			fprintf(d->trace, "I %llu %llu\n", (unsigned long long)s,
+			    (unsigned long long)sync_trace_us());
 		return;
-	fprintf(d->trace, "I %llu %llu\n",
-	    (unsigned long long)d->inst_fifo[d->inst_head],
-	    (unsigned long long)sync_trace_us());
-	d->inst_head = (d->inst_head + 1) % 256;
-	d->inst_n--;
+	}
 }

@@ -34,6 +34,7 @@ add_role(const struct syncd *d, json_object *o)
 	uint64_t auth_fail = d->stats.refused[SYNC_ERR_NOAUTH] +
 	    d->stats.refused[SYNC_ERR_HMAC];
 	uint64_t now = mono_ms();
+	json_object *lag;
 
 	if (d->have_master)
 		inet_ntop(AF_INET, &d->master, a, sizeof(a));
@@ -56,6 +57,10 @@ add_role(const struct syncd *d, json_object *o)
 	json_object_object_add(o, "last_received_ms_ago", jint(d->last_rx_ms ?
 	    now - d->last_rx_ms : 0));
 	json_object_object_add(o, "missing_runs", json_object_new_int(d->n_miss));
+	lag = json_object_new_object();
+	json_object_object_add(lag, "master", sync_lag_json(&d->lag_master));
+	json_object_object_add(lag, "install", sync_lag_json(&d->lag_install));
+	json_object_object_add(o, "lag", lag);
 #define ADD(k, v) json_object_object_add(o, k, jint(v))
 	ADD("datagrams_sent", c->sent_dgrams);
 	ADD("entries_sent", c->sent_entries);

@@ -237,6 +237,15 @@ sync_master_tick(struct syncd *d, uint64_t now_ms)
 }
 
 uint64_t
+sync_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t
 sync_trace_us(void)
 {
 	struct timespec ts;

@@ -78,10 +78,15 @@ dir_event(struct syncd *d, json_object *msg)
 		return;
 	}
 	if (strcmp(ev, "sync_conns") == 0 || strcmp(ev, "sync_dump") == 0) {
-		uint64_t wait = json_object_object_get_ex(msg, "wait_ms", &v) ?
-		    (uint64_t)json_object_get_int64(v) : 0;
-		if (data != NULL)
-			sync_master_feed(d, data, strlen(data), wait);
+		int timed = json_object_object_get_ex(msg, "wait_ms", &v);
+		uint64_t wait = timed ? (uint64_t)json_object_get_int64(v) : 0;
+
+		if (data == NULL)
+			return;
+		/* The live feed only: a bulk dump is not lag. */
+		if (timed && strcmp(ev, "sync_conns") == 0)
+			sync_lag_add(&d->lag_master, wait * 1000);
+		sync_master_feed(d, data, strlen(data), wait);
 	} else if (strcmp(ev, "sync_dump_end") == 0) {
 		uint64_t n = 0;
 		if (json_object_object_get_ex(msg, "entries", &v))
@@ -100,10 +105,12 @@ dir_msg(struct ctl_link *l, uint16_t type, json_object *msg, void *arg)
 		dir_event(d, msg);
 		return;
 	}
-	if (json_object_object_get_ex(msg, "installed", &ok) ||
-	    (json_object_object_get_ex(msg, "ok", &ok) &&
-	    !json_object_get_boolean(ok)))
-		sync_backup_installed(d);
+	if (json_object_object_get_ex(msg, "installed", &ok))
+		sync_backup_installed(d, json_object_object_get_ex(msg, "seq",
+		    &ok) ? json_object_get_int64(ok) : -1);
+	else if (json_object_object_get_ex(msg, "ok", &ok) &&
+	    !json_object_get_boolean(ok))
+		sync_backup_installed(d, -1);
 	if (json_object_object_get_ex(msg, "ok", &ok) &&
 	    !json_object_get_boolean(ok)) {
 		d->c.install_errors++;

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 
 #include "conf.h"
+#include "lag.h"
 #include "sync_auth.h"
 #include "sync_wire.h"
 
@@ -103,8 +104,14 @@ struct syncd {
 	 * time_us"), for the bench's lag measurement. */
 	FILE			*trace;
 	uint64_t		 feed_wait_ms;
-	uint64_t		 inst_fifo[256];
+	/* Backup: installs the director has not answered yet (oldest
+	 * first), for the install lag and the trace. */
+	struct {
+		uint64_t	 seq, at_us;	/* at: monotonic */
+	}			 inst_pend[256];
 	unsigned		 inst_head, inst_n;
+	struct sync_lag		 lag_master;	/* changes held in the director */
+	struct sync_lag		 lag_install;	/* install to the director's answer */
 
 	/* Replaced in unit tests by a simulated network and director. */
 	int	(*tx_hook)(struct syncd *, int ctl, const uint8_t *, size_t);
@@ -183,7 +190,10 @@ void	sync_backup_datagram(struct syncd *d, struct in_addr from,
 void	sync_backup_bulk_end(struct syncd *d, struct in_addr from,
 	    const struct sync_ctl_msg *m);
 void	sync_backup_tick(struct syncd *d, uint64_t now_ms);
-void	sync_backup_installed(struct syncd *d);
+/* The director answered a sync_install: seq echoed, or -1 (an error,
+ * which answers the oldest). */
+void	sync_backup_installed(struct syncd *d, int64_t seq);
+uint64_t sync_mono_us(void);
 uint64_t sync_trace_us(void);
 void	sync_backup_heartbeat(struct syncd *d, struct in_addr from,
 	    uint64_t last_seq);

@@ -104,6 +104,14 @@ tap_is "$(pair_conns 2 | wc -l)" "$n_before" "lb2's table untouched"
 out=$(pair_ctl 2 sync)
 tap_like "$out" 'Role: backup \(VRRP ext BACKUP\), in sync' "tandemctl sync: role, followed instance, in sync"
 tap_like "$out" "Refused: $((na1 + hm1)) authentication, $rp1 replays" "tandemctl sync: authentication failures and replays"
+tap_like "$out" 'Lag: held on the master 0\.0 ms median, 0\.0 ms p99 \(0 batches\); backup install [0-9.]+ ms median, [0-9.]+ ms p99 \([1-9][0-9]* datagrams\)' \
+	"tandemctl sync on the backup: the install lag over the datagrams it installed"
+# The master times how long changes waited in its director (the 5 ms
+# batch delay, and more under load); a second would be a stuck feed.
+lag=$(python3 -c 'import sys; n, m, p, i = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]); print("ok" if n > 0 and 0 <= m <= p < 1000 and 0 <= i < 1000 else "bad")' \
+	"$(pair_sync 1 lag.master.samples)" "$(pair_sync 1 lag.master.median_ms)" \
+	"$(pair_sync 1 lag.master.p99_ms)" "$(pair_sync 2 lag.install.median_ms)")
+tap_is "$lag" ok "lag: lb1 held changes $(pair_sync 1 lag.master.median_ms) ms median (p99 $(pair_sync 1 lag.master.p99_ms)) over $(pair_sync 1 lag.master.samples) batches; lb2 installed in $(pair_sync 2 lag.install.median_ms) ms"
 # SIGHUP: a broken file changes nothing; a good one is applied live.
 cp "$LAB_TMP/lb2.conf" "$LAB_TMP/lb2.good"
 echo 'sync = { interface = 3; };' >>"$LAB_TMP/lb2.conf"
