@@ -314,6 +314,32 @@ by_reason(struct out *o, json_object *obj, const char *name,
 	}
 }
 
+/* syncd's lag quantiles (sync/lag.h), in microseconds. */
+static void
+sync_lag(struct out *o, json_object *lag)
+{
+	static const char *const sides[] = { "master", "install" };
+
+	if (lag == NULL)
+		return;
+	family(o, "tandem_sync_lag_microseconds", "gauge",
+	    "Sync lag over the last 1024 samples: changes held in the "
+	    "master's director (side=master), a datagram's install on the "
+	    "backup (side=install).");
+	for (size_t i = 0; i < 2; i++) {
+		json_object *q = snmp_jget(lag, sides[i]);
+
+		if (q == NULL)
+			continue;
+		sample(o, "tandem_sync_lag_microseconds", (int64_t)(1000 *
+		    json_object_get_double(snmp_jget(q, "median_ms")) + 0.5),
+		    "side", sides[i], "quantile", "0.5", LBL_END);
+		sample(o, "tandem_sync_lag_microseconds", (int64_t)(1000 *
+		    json_object_get_double(snmp_jget(q, "p99_ms")) + 0.5),
+		    "side", sides[i], "quantile", "0.99", LBL_END);
+	}
+}
+
 static void
 sync_more(struct out *o, json_object *s)
 {
@@ -354,6 +380,7 @@ sync_more(struct out *o, json_object *s)
 	    "Time since the last sync datagram was received (0: never).");
 	sample(o, "tandem_sync_last_received_age_milliseconds",
 	    snmp_jint(s, "last_received_ms_ago", 0), LBL_END);
+	sync_lag(o, snmp_jget(s, "lag"));
 }
 
 static void

@@ -46,6 +46,8 @@ tap_like "$m" $'tandem_sync_role\\{role="backup"\\} 1\n' "tandem_sync_role{role=
 tap_like "$m" $'tandem_sync_peer_up 1\n' "tandem_sync_peer_up 1"
 tap_like "$m" "tandem_sync_datagrams_received_total $want"$'\n' \
 	"tandem_sync_datagrams_received_total = syncd's ($want)"
+tap_like "$m" $'tandem_sync_lag_microseconds\\{side="install",quantile="0\\.5"\\} [1-9][0-9]*\n' \
+	"tandem_sync_lag_microseconds: lb2's install lag (median)"
 
 # The master dies: lb2 takes over and the peer it followed is lost.
 pair_kill 1 KILL
