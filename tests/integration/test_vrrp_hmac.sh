@@ -28,7 +28,9 @@ tap_like "$(tshark -r "$LAB_TMP/a.pcap" -Y 'vrrp.checksum.status == 1' 2>/dev/nu
 	"signed adverts still carry a good VRRP checksum (tshark)"
 
 vr_start c c "$(conf 254 other)" || exit 1
-sleep 1
+# c's adverts reach b 10 a second once c is master (it refuses a's too):
+# wait until b has refused 10 of them, however slowly c comes up.
+wait_for '[ "$(vr_get b ext counters.errors.auth)" -ge 10 ]' 10
 tap_like "$(vr_get b ext counters.errors.auth)" '^[1-9]' "another key: refused and counted (auth)"
 tap_is "$(vr_get b ext master)/$(vr_get a ext state)" "10.0.0.1/MASTER" \
 	"... and ignored: c at priority 254 moves nobody"
@@ -51,7 +53,7 @@ s.bind(("eth0", 0))
 for _ in range(10):
     s.send(frames[0])
 EOF2
-sleep 0.5
+wait_for '[ "$(vr_get b ext counters.errors.replay)" -ge 10 ]' 5
 tap_like "$(vr_get b ext counters.errors.replay)" '^([1-9]|10)$' "a replayed advert is refused and counted (replay)"
 tap_is "$(vr_state b ext)/$(vr_get b ext transitions)" "MASTER/$trans" "... and changes nothing"
 tap_done
