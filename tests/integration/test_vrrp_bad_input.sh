@@ -59,10 +59,11 @@ bad old interval "v2, another advert interval" --vrid 53 --version 2 \
 	--interval 300 --pass good --addrs 10.0.0.102
 
 # An unknown VRID counts for nobody in particular.
-before=$(vr_ctl a vrrp --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["unmatched"]["errors"]["vrid"])')
+unmatched() { vr_ctl a vrrp --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["unmatched"]["errors"]["vrid"])'; }
+before=$(unmatched)
 craft --repeat 5 --vrid 99
-sleep 0.5
-after=$(vr_ctl a vrrp --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["unmatched"]["errors"]["vrid"])')
+wait_for "[ \"\$(unmatched)\" -ge $((before + 5)) ]" 3
+after=$(unmatched)
 tap_is "$((after - before))" 5 "unknown VRID 99: counted as unmatched"
 
 # A flood of bad adverts: counted, the daemon keeps advertising.
@@ -74,7 +75,8 @@ drop0=$(dropped)
 n=$(lab_exec x python3 "$CRAFT" --iface eth0 --src 10.0.0.3 --bad-csum --repeat 20000)
 sleep 1
 craft --repeat 1 --bad-csum		# carries the final drop count
-sleep 0.5
+# Every advert of the flood and the last one counted, one way or the other.
+wait_for "[ \$((\$(vr_get a ext counters.invalid) - inv0 + \$(dropped) - drop0)) -ge $((n + 1)) ]" 5
 inv=$(( $(vr_get a ext counters.invalid) - inv0 ))
 drop=$(( $(dropped) - drop0 ))
 sent=$(( $(vr_get a ext counters.sent) - sent0 ))
