@@ -32,7 +32,8 @@ ka_start k1 ka "$(ka_conf ka eth0 51 100 0.1 3 $VIP/24)"
 vr_start t1 a "$(tandem_conf 150 0.1 3)" || exit 1
 wait_for '[ "$(vr_state a ext)" = MASTER ]' 5
 tap_is "$(vr_state a ext)" MASTER "v3: Tandem at priority 150 becomes master"
-sleep 1
+wait_for "! ka_is_master k1 $VIP && grep -q 'Entering BACKUP STATE' $LAB_TMP/ka.log" 5
+sleep 1	# and stays backup
 if ka_is_master k1 $VIP; then
 	tap_fail "v3: keepalived at priority 100 stays backup" "$(tail -20 "$LAB_TMP/ka.log")"
 else
@@ -77,7 +78,7 @@ ka_kill ka
 ka_start k1 ka "$(ka_conf ka eth0 51 200 0.1 3 $VIP/24)"
 wait_for "ka_is_master k1 $VIP" 5
 vr_start t1 a "$(tandem_conf 100 0.1 3)" || exit 1
-sleep 1
+wait_for '[ "$(vr_get a ext counters.received)" -ge 10 ]' 10	# 1 s of adverts
 tap_is "$(vr_state a ext)" BACKUP "v3: Tandem at priority 100 is backup to keepalived at 200"
 tap_is "$(vr_get a ext master)" 10.0.0.2 "v3: Tandem names keepalived as master"
 tap_is "$(vr_get a ext master_priority)" 200 "v3: ... with its priority"
@@ -109,7 +110,8 @@ ka_start k1 ka "$(ka_conf ka eth0 51 100 1 2 $VIP/24 \
 	'authentication {' '  auth_type PASS' '  auth_pass s3cret' '}')"
 vr_start t1 a "$(tandem_conf 150 1 2 'auth_type = "pass"; auth_pass = "s3cret";')" || exit 1
 wait_for '[ "$(vr_state a ext)" = MASTER ]' 8
-sleep 2
+wait_for "! ka_is_master k1 $VIP" 5
+sleep 2	# and stays backup
 tap_is "$(vr_state a ext)/$(ka_is_master k1 $VIP && echo ka-master || echo ka-backup)" \
 	"MASTER/ka-backup" "v2 PASS: Tandem master, keepalived backup"
 if grep -qiE 'invalid|checksum|auth|mismatch' "$LAB_TMP/ka.log"; then
@@ -127,7 +129,7 @@ else
 	tap_fail "v2: Tandem killed, keepalived takes over" "took: '${ms:-never}' ms"
 fi
 vr_start t1 a "$(tandem_conf 50 1 2 'auth_type = "pass"; auth_pass = "s3cret";')" || exit 1
-sleep 3
+wait_for '[ "$(vr_get a ext counters.received)" -ge 3 ]' 10	# 3 s of adverts
 tap_is "$(vr_state a ext)" BACKUP "v2: Tandem at 50 is backup to keepalived"
 tap_is "$(vr_get a ext counters.invalid)" 0 "v2: keepalived's adverts pass our password check"
 vr_stop a
@@ -150,14 +152,15 @@ vr_start t1 a "$(cat <<-EOF
 	EOF
 )" || exit 1
 wait_for '[ "$(vr_state a uni)" = MASTER ]' 5
-sleep 1
+wait_for "! ka_is_master k1 $VIP" 5
+sleep 1	# and stays backup
 tap_is "$(vr_state a uni)/$(ka_is_master k1 $VIP && echo ka-master || echo ka-backup)" \
 	"MASTER/ka-backup" "unicast: Tandem master, keepalived backup"
 vr_stop a KILL
 ms=$(wait_ms "ka_is_master k1 $VIP" 10)
 tap_like "${ms:-never}" '^[0-9]+$' "unicast: Tandem killed, keepalived takes over in ${ms:-never} ms"
 vr_start t1 a "$(sed 's/priority = 150/priority = 50/' "$LAB_TMP/a.conf")" || exit 1
-sleep 1
+wait_for '[ "$(vr_get a uni counters.received)" -ge 10 ]' 10	# 1 s of adverts
 tap_is "$(vr_state a uni)" BACKUP "unicast: Tandem backup to keepalived"
 tap_is "$(vr_get a uni master)" 10.0.0.2 "unicast: keepalived's unicast adverts received"
 vr_stop a
@@ -174,14 +177,15 @@ vr_start t1 a "$(cat <<-EOF
 	EOF
 )" || exit 1
 wait_for '[ "$(vr_state a v6)" = MASTER ]' 5
-sleep 1
+wait_for "! ka_is_master k1 fd00::100" 5
+sleep 1	# and stays backup
 tap_is "$(vr_state a v6)/$(ka_is_master k1 fd00::100 && echo ka-master || echo ka-backup)" \
 	"MASTER/ka-backup" "IPv6: Tandem master, keepalived backup"
 vr_stop a KILL
 ms=$(wait_ms "ka_is_master k1 fd00::100" 10)
 tap_like "${ms:-never}" '^[0-9]+$' "IPv6: Tandem killed, keepalived takes over in ${ms:-never} ms"
 vr_start t1 a "$(sed 's/priority = 150/priority = 50/' "$LAB_TMP/a.conf")" || exit 1
-sleep 1
+wait_for '[ "$(vr_get a v6 counters.received)" -ge 10 ]' 10	# 1 s of adverts
 tap_is "$(vr_state a v6)" BACKUP "IPv6: Tandem backup to keepalived"
 tap_is "$(vr_get a v6 counters.invalid)" 0 "IPv6: keepalived's adverts decode"
 vr_stop a
@@ -199,14 +203,15 @@ vr_start t1 a "$(cat <<-EOF
 	EOF
 )" || exit 1
 wait_for '[ "$(vr_state a u6)" = MASTER ]' 5
-sleep 1
+wait_for "! ka_is_master k1 fd00::100" 5
+sleep 1	# and stays backup
 tap_is "$(vr_state a u6)/$(ka_is_master k1 fd00::100 && echo ka-master || echo ka-backup)" \
 	"MASTER/ka-backup" "IPv6 unicast: Tandem master (from its global address), keepalived backup"
 vr_stop a KILL
 ms=$(wait_ms "ka_is_master k1 fd00::100" 10)
 tap_like "${ms:-never}" '^[0-9]+$' "IPv6 unicast: Tandem killed, keepalived takes over in ${ms:-never} ms"
 vr_start t1 a "$(sed 's/priority = 150/priority = 50/' "$LAB_TMP/a.conf")" || exit 1
-sleep 1
+wait_for '[ "$(vr_get a u6 counters.received)" -ge 10 ]' 10	# 1 s of adverts
 tap_is "$(vr_state a u6)/$(vr_get a u6 master)/$(vr_get a u6 counters.invalid)" \
 	"BACKUP/fd00::2/0" "IPv6 unicast: Tandem backup, keepalived's adverts accepted"
 tap_done
