@@ -61,8 +61,8 @@ tap_is "$before" 0 "no connection counted before traffic"
 # Traffic: counters increase.
 for i in $(seq 9); do lab_exec client curl -s -m 2 -o /dev/null "http://$LAB_VIP/"; done
 lab_exec client curl -s -m 5 -o /dev/null "http://$LAB_VIP/big"
-sleep 0.5
-scrape
+# Until the 10 connections are counted (scraped again each time).
+wait_for 'scrape && [ "$(metric tandem_virtual_server_connections_total protocol=tcp vip=$LAB_VIP port=80)" -ge 10 ]' 5
 out=$(python3 "$CHECK" "$LAB_TMP/m" 2>&1)
 tap_is "$?/$out" "0/" "/metrics after traffic: no error"
 after=$(metric tandem_virtual_server_connections_total protocol=tcp vip=$LAB_VIP port=80)

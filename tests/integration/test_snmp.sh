@@ -98,8 +98,10 @@ else
 fi
 
 # 2. A real server's connection counter equals tandemctl's --stats.
+vs_stats() { vr_ctl lb1 -L -n --stats | awk -v vs="$VIP:80" '$1 == "TCP" && $2 == vs {print $3}'; }
+v0=$(vs_stats)
 for i in $(seq 6); do lab_exec client curl -s -m 2 -o /dev/null "http://$VIP/"; done
-sleep 0.5
+wait_for "[ \"\$(vs_stats)\" -ge $((${v0:-0} + 6)) ]" 5	# the 6 counted
 rs_index() {	# the TANDEM-MIB row of real server $2 on node $1
 	snmp_walk "lb$1" "$TANDEM.1.4.1.3" | while read -r oid val; do
 		[ "$(hex_ip "${val}")" = "$2" ] && echo "${oid##*.1.4.1.3.}"
@@ -115,7 +117,7 @@ wait_for '[ "$(snmp_get lb1 "$TANDEM.1.4.1.10.$idx")" = "$want" ]' 3
 got=$(snmp_get lb1 "$TANDEM.1.4.1.10.$idx")
 tap_like "$want" '^[1-9][0-9]*$' "tandemctl --stats: 10.0.0.21 took connections ($want)"
 tap_is "$got" "$want" "snmpget tandemRsConns of 10.0.0.21 = tandemctl -L -n --stats"
-vs_conns=$(vr_ctl lb1 -L -n --stats | awk -v vs="$VIP:80" '$1 == "TCP" && $2 == vs {print $3}')
+vs_conns=$(vs_stats)
 tap_is "$(snmp_get lb1 "$TANDEM.1.3.1.8.1")" "$vs_conns" \
 	"snmpget tandemVsConns = tandemctl -L -n --stats ($vs_conns)"
 
