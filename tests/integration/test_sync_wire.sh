@@ -35,7 +35,8 @@ send() { lab_exec m "$TD_TOOLS/syncsend" -i eth0 "$@"; sleep 0.2; }
 	send -s 12 -n 2 -6 -q -k "$KEY"
 	send -s 13 -n 60 -q -k "$KEY"	# options mid-datagram: beyond tshark
 } >"$LAB_TMP/sent" || lab_die "syncsend failed"
-sleep 0.5
+# Until tcpdump has written every datagram sent (or 5 s).
+wait_for "[ \$(tcpdump -r $PCAP -n 2>/dev/null | wc -l) -ge \$(wc -l <$LAB_TMP/sent) ]" 5
 lab_stop "$TCPDUMP" INT
 
 ndg=$(wc -l <"$LAB_TMP/sent")

@@ -28,7 +28,8 @@ vrrp = { track_director = false;
 wait_for '[ "$(vr_state a v3)/$(vr_state a v2)/$(vr_state a v6)" = MASTER/MASTER/MASTER ]' 10
 sleep 2.5
 vr_stop a TERM
-sleep 0.5
+# Until tcpdump has written the three priority-0 adverts (or 5 s).
+wait_for "[ \$(tcpdump -r $PCAP -n '(ip proto 112 and ip[22] = 0) or (ip6 and ip6[6] = 112 and ip6[42] = 0)' 2>/dev/null | wc -l) -ge 3 ]" 5
 lab_stop "$TCPDUMP" INT
 
 # fields FILTER FIELD...: distinct "f1,f2,..." lines, each with x1 (seen
