@@ -149,7 +149,7 @@ wrk_clean "wrk with every server back" "$out"
 lab_bg client big curl -s -m 20 --limit-rate 1M -o /dev/null -w '%{size_download}' \
 	http://10.0.0.100:8080/big
 BIG=$LAB_PID
-sleep 1
+wait_for '[ "$(stats 192.168.1.11:8080 | cut -d" " -f2)" -ge 1 ]' 5	# the download under way
 rm -f "$HC8080"
 wait_for '[ "$(rs_weight 192.168.1.11:8080)" = absent ]' 5
 tap_is "$(rs_weight 192.168.1.11:8080)" absent "its check fails (404): the server leaves the 8080 service"

@@ -160,7 +160,7 @@ curl_ok && tap_ok "curl through the VIP after the reload" || tap_fail "curl afte
 lab_exec client curl -s -m 60 --limit-rate 500K -o "$LAB_TMP/dl" \
 	-w '%{size_download}' "http://$VIP/big" >"$LAB_TMP/dl.size" 2>&1 &
 DL=$!
-sleep 1.5
+wait_for "[ -s $LAB_TMP/dl ]" 10	# the download under way
 old_v=$(node_get vrrpd pid)
 old_s=$(node_get syncd pid)
 kill -KILL "$old_v" "$old_s"
