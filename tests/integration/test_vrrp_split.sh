@@ -83,7 +83,6 @@ tap_is "$(vr_get a ext effective_priority)/$(both a)" "150/MASTER/MASTER" "track
 
 vr_stop b
 vr_stop a
-sleep 0.3
 # The FIFO holds every transition the daemon made, in the order it made
 # them (its log is the reference), one instance or the group at a time.
 seq_of() { grep "\"$2\"" "$LAB_TMP/fifo-$1.log" | awk '{print $3}' | tr '\n' ' '; }
@@ -91,6 +90,9 @@ log_seq() {
 	grep -E "tandem-vrrpd: $2: [A-Z]+ -> [A-Z]+" "$LAB_TMP/vrrpd-$1.log" |
 		awk '{print $6}' | sed 's/^INIT$/STOP/' | tr '\n' ' '
 }
+# Until the FIFO readers have written as many transitions as the logs hold.
+nwords() { wc -w <<<"$1"; }
+wait_for '(for n in a b; do for i in ext int; do [ "$(nwords "$(seq_of $n $i)")" -ge "$(nwords "$(log_seq $n $i)")" ] || exit 1; done; done)' 5
 for n in a b; do
 	for i in ext int; do
 		tap_is "$(seq_of $n $i)" "$(log_seq $n $i)" \
