@@ -171,8 +171,9 @@ lab_stop "$ECHO_PID"
 # With -n 5, 5 of 10 streams are served; the rest wait in the listen queue
 # (connected, not echoed) until the first 5 close at the end, then drain.
 echo_start 7007 echo-cap -l "$SRV" -n 5
-sc_bg cap -c "$SRV:7007" -n 10 -d 2 --ramp 100
-sleep 1.2
+sc_bg cap -c "$SRV:7007" -n 10 -d 2 --ramp 100 --ready-file "$LAB_TMP/cap.ready"
+wait_for "[ -s '$LAB_TMP/cap.ready' ]" 5	# all 10 connected
+sleep 0.5	# and the cap holds
 kill -USR1 "$ECHO_PID"
 wait_for "grep -q accepted '$LAB_TMP/echo-cap.log'" 3
 tap_like "$(grep accepted "$LAB_TMP/echo-cap.log" | head -1)" "^tcpecho: accepted 5 open 5 " \
