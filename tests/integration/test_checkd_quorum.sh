@@ -81,7 +81,8 @@ tap_like "$(cat "$N/log")" "note.sh quorum UP TCP 10.0.0.100:80" "quorum_up ran"
 # SIGHUP with the same config: nothing flaps, counters go on.
 n0=$(hc_field 10.0.0.12:80 checks) c0=$(hc_field 10.0.0.12:80 changes)
 kill -HUP "$HC_PID"
-sleep 1
+sleep 1	# no flap meanwhile
+wait_for "[ \"\$(hc_field 10.0.0.12:80 checks)\" -gt $n0 ]" 5
 tap_is "$(hc_field 10.0.0.12:80 state) $(hc_field 10.0.0.12:80 changes)" "up $c0" \
 	"reload: an unchanged check keeps its state"
 n1=$(hc_field 10.0.0.12:80 checks)
