@@ -77,7 +77,9 @@ lab_bg lb2 tcpdump tcpdump -i eth2 -U --immediate-mode -n -w "$LAB_TMP/sync.pcap
 TCPD=$LAB_PID
 wait_for "grep -q listening $LAB_TMP/tcpdump.log" 10
 sc_bg c 20 5
-sleep 1
+# Until tcpdump has written a sync datagram with an entry (tshark reads
+# what -U has flushed so far).
+wait_for "[ -n \"\$(tshark -r $LAB_TMP/sync.pcap -T fields -e ipvs.vaddr 2>/dev/null | grep -m1 .)\" ]" 10
 lab_stop "$TCPD" INT
 tap_is "$(tshark -r "$LAB_TMP/sync.pcap" -T fields -e ipvs.vaddr -e ipvs.vport -e ipvs.proto -e ipvs.version 2>/dev/null | awk '{print $1, $2, $3, $4}' | sort -u | head -1)" \
 	"$PAIR_VIP 7 0x06 1" "tshark decodes the datagrams: version 1, TCP to $PAIR_VIP:7"
@@ -95,7 +97,7 @@ printf 'another key, not the pair one..\n' >"$LAB_TMP/other.key"
 lab_exec lb1 "$TD_TOOLS/syncsend" -i eth2 -n 50 >/dev/null
 lab_exec lb1 "$TD_TOOLS/syncsend" -i eth2 -n 50 -k "$LAB_TMP/other.key" >/dev/null
 lab_exec lb1 "$TD_TOOLS/syncsend" -i eth2 -n 50 -k "$PAIR_KEY" >/dev/null
-sleep 0.5
+wait_for 'read -r na1 hm1 rp1 <<<"$(refused)"; [ "$na1" -ge $((na0 + 2)) ] && [ "$hm1" -ge $((hm0 + 2)) ] && [ "$rp1" -ge $((rp0 + 2)) ]' 5
 read -r na1 hm1 rp1 <<<"$(refused)"
 tap_is "$((na1 - na0))/$((hm1 - hm0))/$((rp1 - rp0))" "2/2/2" \
 	"unsigned, wrongly signed and replayed datagrams refused, each counted"
