@@ -43,13 +43,14 @@ print(len(c), sum(x["state"] == "up" for x in c), sum(x["missed"] for x in c),
 cpu() {	# utime + stime, in clock ticks
 	awk '{print $14 + $15}' "/proc/$HC_PID/stat"
 }
-sleep 3
+wait_for '[ "$(summary | cut -d" " -f2)" = 2000 ]' 15	# every check up
 read -r _ _ _ m0 _ <<<"$(summary)"
 c0=$(cpu) t0=$EPOCHREALTIME
 sleep "$SECS"
-c1=$(cpu)
+# The window ends before the second read (slow with 2,000 checks), so
+# that the checks it counts had at least that long.
+c1=$(cpu) wall=$(elapsed_since "$t0")
 read -r n up missed m1 late <<<"$(summary)"
-wall=$(elapsed_since "$t0")
 rss=$(awk '/^VmRSS/ {print $2}' "/proc/$HC_PID/status")
 hz=$(getconf CLK_TCK)
 pct=$(python3 -c "print('%.1f' % (100.0 * ($c1 - $c0) / $hz / $wall))")
