@@ -10,9 +10,15 @@ vr_lab_two_nodes
 
 # conf PRIO VIPS [INSTANCES]: instance ext, and more instances after it.
 conf() { vr_conf_ext "$1" "$2" "" "${3:-}"; }
+# hup NAME CONFIG_TEXT: SIGHUP with that config; waits until the daemon
+# logs the reload's outcome (every one logs "reload: ..."), then 0.5 s
+# more, in which nothing must move that the reload should not move.
 hup() {
+	local log="$LAB_TMP/vrrpd-$1.log" n
+	n=$(grep -c 'reload: ' "$log")
 	printf '%s\n' "$2" >"$LAB_TMP/$1.conf"
 	kill -HUP "${VR_PID[$1]}"
+	wait_for "[ \$(grep -c 'reload: ' $log) -gt $n ]" 5
 	sleep 0.5
 }
 
