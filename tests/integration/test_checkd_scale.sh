@@ -56,7 +56,14 @@ hz=$(getconf CLK_TCK)
 pct=$(python3 -c "print('%.1f' % (100.0 * ($c1 - $c0) / $hz / $wall))")
 
 tap_is "$n $up" "2000 2000" "2,000 checks, every one up"
-tap_is "$missed" 0 "no check missed an interval (latest start ${late} ms after due)"
+# How late a check starts is speed, which docs/PERFORMANCE.md reports (the
+# "missed" count: later than 100 ms); a check a whole interval late means
+# the scheduler fell behind, on any machine.
+if [ "$late" -lt 1000 ]; then
+	tap_ok "no check started a whole interval late (latest ${late} ms; ${missed} later than 100 ms)"
+else
+	tap_fail "no check started a whole interval late" "latest start ${late} ms after due, ${missed} later than 100 ms"
+fi
 want=$(python3 -c "print(int($wall) - 1)")
 if [ $((m1 - m0)) -ge "$want" ]; then
 	tap_ok "each check ran at least $((m1 - m0)) times in ${wall}s"
