@@ -7,7 +7,6 @@
 #include "ctl_link.h"
 #include "log.h"
 
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -174,17 +173,17 @@ install(struct syncd *d, const uint8_t *buf, size_t len, uint64_t seq)
 }
 
 void
-sync_backup_datagram(struct syncd *d, struct in_addr from,
+sync_backup_datagram(struct syncd *d, const struct tnd_addr *from,
     const uint8_t *buf, size_t len, uint64_t seq)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[ADDR_STRLEN];
 
 	d->last_rx_ms = now_ms();
-	if (!d->have_master || d->master.s_addr != from.s_addr) {
+	if (!d->have_master || !addr_eq(&d->master, from)) {
 		/* A new master (or the first): follow it from here. */
 		log_info("sync: following master %s",
-		    inet_ntop(AF_INET, &from, a, sizeof(a)));
-		d->master = from;
+		    addr_str(from, a, sizeof(a)));
+		d->master = *from;
 		d->have_master = 1;
 		d->expect = seq + 1;
 		d->follow_from = seq;
@@ -205,7 +204,7 @@ sync_backup_datagram(struct syncd *d, struct in_addr from,
 }
 
 void
-sync_backup_bulk_end(struct syncd *d, struct in_addr from,
+sync_backup_bulk_end(struct syncd *d, const struct tnd_addr *from,
     const struct sync_ctl_msg *m)
 {
 	if (m->id != d->bulk_id || d->bulk_end_seen)
@@ -215,15 +214,15 @@ sync_backup_bulk_end(struct syncd *d, struct in_addr from,
 	d->bulk_entries = m->entries;
 	if (m->last_seq < m->first_seq) {
 		/* An empty dump: nothing to wait for. */
-		if (!d->have_master || d->master.s_addr != from.s_addr) {
-			d->master = from;
+		if (!d->have_master || !addr_eq(&d->master, from)) {
+			d->master = *from;
 			d->have_master = 1;
 			d->expect = d->follow_from = m->last_seq + 1;
 		}
 		d->bulk_last_seq = 0;
-	} else if (!d->have_master || d->master.s_addr != from.s_addr) {
+	} else if (!d->have_master || !addr_eq(&d->master, from)) {
 		/* Every datagram of the dump was lost. */
-		d->master = from;
+		d->master = *from;
 		d->have_master = 1;
 		d->expect = d->follow_from = m->first_seq;
 		d->n_miss = 0;
@@ -243,10 +242,11 @@ sync_backup_bulk_end(struct syncd *d, struct in_addr from,
 }
 
 void
-sync_backup_heartbeat(struct syncd *d, struct in_addr from, uint64_t last_seq)
+sync_backup_heartbeat(struct syncd *d, const struct tnd_addr *from,
+    uint64_t last_seq)
 {
 	d->last_rx_ms = now_ms();
-	if (!d->have_master || d->master.s_addr != from.s_addr ||
+	if (!d->have_master || !addr_eq(&d->master, from) ||
 	    last_seq < d->expect)
 		return;
 	/* The master sent more than we heard: the tail was lost. */

@@ -5,7 +5,7 @@
  * section's types for every daemon. */
 #include "syncd.h"
 
-#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include <libconfig.h>
@@ -14,7 +14,7 @@ void
 sync_conf_defaults(struct sync_conf *sc)
 {
 	memset(sc, 0, sizeof(*sc));
-	inet_pton(AF_INET, SYNC_GROUP, &sc->group);
+	addr_parse(SYNC_GROUP, &sc->group);
 	sc->port = SYNC_PORT;
 	sc->ttl = 1;
 	sc->max_datagram = SYNC_MAXLEN_V4;
@@ -92,7 +92,15 @@ get_u32(const config_setting_t *sec, const char *key, int min, int max,
 }
 
 static int
-parse_peers(const config_setting_t *sec, struct sync_conf *sc, FILE *err)
+is_multicast(const struct tnd_addr *a)
+{
+	return a->af == AF_INET ? IN_MULTICAST(addr_v4(a)) : a->bytes[0] == 0xff;
+}
+
+/* One family per config: the group's, when it is given. */
+static int
+parse_peers(const config_setting_t *sec, struct sync_conf *sc, int group_af,
+    FILE *err)
 {
 	const config_setting_t *s = config_setting_get_member(sec, "peers");
 	int n;
@@ -100,24 +108,32 @@ parse_peers(const config_setting_t *sec, struct sync_conf *sc, FILE *err)
 	if (s == NULL)
 		return 0;
 	if (!config_setting_is_array(s) && !config_setting_is_list(s))
-		return bad(err, s, "peers", "must be a list of IPv4 addresses");
+		return bad(err, s, "peers", "must be a list of addresses");
 	n = config_setting_length(s);
 	if (n > SYNC_UNICAST_MAX)
 		return bad(err, s, "peers", "at most 8 peers");
 	for (int i = 0; i < n; i++) {
 		const char *a = config_setting_get_string_elem(s, i);
-		if (a == NULL || inet_pton(AF_INET, a, &sc->peers[i]) != 1 ||
-		    IN_MULTICAST(ntohl(sc->peers[i].s_addr)))
+		if (a == NULL || addr_parse(a, &sc->peers[i]) == -1 ||
+		    is_multicast(&sc->peers[i]))
 			return bad(err, s, "peers",
-			    "must be unicast IPv4 addresses");
+			    "must be unicast IPv4 or IPv6 addresses");
+		if (sc->peers[i].af != sc->peers[0].af)
+			return bad(err, s, "peers",
+			    "must be all IPv4 or all IPv6");
 	}
+	if (n > 0 && group_af != 0 && sc->peers[0].af != group_af)
+		return bad(err, s, "peers", group_af == AF_INET ?
+		    "IPv6 peers with an IPv4 group: one family only" :
+		    "IPv4 peers with an IPv6 group: one family only");
 	sc->n_peers = n;
 	return 0;
 }
 
 /* What the sending side, roles and reliability take. */
 static int
-parse_more(const config_setting_t *sec, struct sync_conf *sc, FILE *err)
+parse_more(const config_setting_t *sec, struct sync_conf *sc, int group_af,
+    FILE *err)
 {
 	char role[16] = "";
 	int rc = 0, v;
@@ -155,7 +171,7 @@ parse_more(const config_setting_t *sec, struct sync_conf *sc, FILE *err)
 	    get_int(sec, "bulk_attempts", 1, 100, &sc->bulk_attempts,
 	    err) == -1)
 		rc = -1;
-	if (parse_peers(sec, sc, err) == -1)
+	if (parse_peers(sec, sc, group_af, err) == -1)
 		rc = -1;
 	return rc;
 }
@@ -165,7 +181,7 @@ parse(config_t *cfg, struct sync_conf *sc, FILE *err)
 {
 	const config_setting_t *sec = config_lookup(cfg, "sync");
 	char group[64] = "";
-	int v, rc = 0;
+	int v, rc = 0, group_af = 0;	/* 0: the group is not given */
 
 	sync_conf_defaults(sc);
 	if (sec == NULL || !config_setting_is_group(sec)) {
@@ -181,10 +197,14 @@ parse(config_t *cfg, struct sync_conf *sc, FILE *err)
 	}
 	if (get_str(sec, "group", group, sizeof(group), err) == -1)
 		rc = -1;
-	else if (group[0] != '\0' && (inet_pton(AF_INET, group,
-	    &sc->group) != 1 || !IN_MULTICAST(ntohl(sc->group.s_addr))))
+	else if (group[0] != '\0' && (addr_parse(group, &sc->group) == -1 ||
+	    !is_multicast(&sc->group)))
 		rc = bad(err, config_setting_get_member(sec, "group"), "group",
+		    sc->group.af == AF_INET6 ?
+		    "must be an IPv6 multicast address" :
 		    "must be an IPv4 multicast address");
+	else if (group[0] != '\0')
+		group_af = sc->group.af;
 	if ((v = sc->port, get_int(sec, "port", 1, 65535, &v, err)) == -1)
 		rc = -1;
 	sc->port = (uint16_t)v;
@@ -193,16 +213,18 @@ parse(config_t *cfg, struct sync_conf *sc, FILE *err)
 	sc->syncid = (uint8_t)v;
 	if (get_int(sec, "ttl", 1, 255, &sc->ttl, err) == -1)
 		rc = -1;
-	v = (int)sc->max_datagram;
+	if (get_str(sec, "auth_key_file", sc->auth_key_file,
+	    sizeof(sc->auth_key_file), err) == -1)
+		rc = -1;
+	if (parse_more(sec, sc, group_af, err) == -1)
+		rc = -1;
+	/* As the kernel's master: a 1500-byte MTU less the IP and UDP
+	 * headers of the family in use. */
+	v = sync_conf_af(sc) == AF_INET6 ? SYNC_MAXLEN_V6 : SYNC_MAXLEN_V4;
 	if (get_int(sec, "max_datagram", SYNC_MAXLEN_MIN, SYNC_MAXLEN_MAX, &v,
 	    err) == -1)
 		rc = -1;
 	sc->max_datagram = (size_t)v;
-	if (get_str(sec, "auth_key_file", sc->auth_key_file,
-	    sizeof(sc->auth_key_file), err) == -1)
-		rc = -1;
-	if (parse_more(sec, sc, err) == -1)
-		rc = -1;
 	return rc;
 }
 

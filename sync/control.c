@@ -6,7 +6,6 @@
 #include "ctlmsg.h"
 #include "log.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 #include <time.h>
 
@@ -30,14 +29,14 @@ static void
 add_role(const struct syncd *d, json_object *o)
 {
 	const struct sync_counters *c = &d->c;
-	char a[INET_ADDRSTRLEN] = "";
+	char a[ADDR_STRLEN] = "";
 	uint64_t auth_fail = d->stats.refused[SYNC_ERR_NOAUTH] +
 	    d->stats.refused[SYNC_ERR_HMAC];
 	uint64_t now = mono_ms();
 	json_object *lag;
 
 	if (d->have_master)
-		inet_ntop(AF_INET, &d->master, a, sizeof(a));
+		addr_str(&d->master, a, sizeof(a));
 	json_object_object_add(o, "role",
 	    json_object_new_string(sync_role_name(d->role)));
 	json_object_object_add(o, "follow", json_object_new_string(d->sc.follow));
@@ -90,12 +89,12 @@ sync_ctl_status(const struct syncd *d)
 {
 	json_object *o = ctl_reply_ok(), *r = json_object_new_object();
 	json_object *er = json_object_new_object();
-	char g[INET_ADDRSTRLEN];
+	char g[ADDR_STRLEN];
 
 	json_object_object_add(o, "interface",
 	    json_object_new_string(d->sc.interface));
 	json_object_object_add(o, "group", json_object_new_string(
-	    inet_ntop(AF_INET, &d->sc.group, g, sizeof(g))));
+	    addr_str(&d->sc.group, g, sizeof(g))));
 	json_object_object_add(o, "port", json_object_new_int(d->sc.port));
 	json_object_object_add(o, "syncid", json_object_new_int(d->sc.syncid));
 	json_object_object_add(o, "ttl", json_object_new_int(d->sc.ttl));

@@ -7,6 +7,7 @@
 #include "log.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <net/if.h>
@@ -19,10 +20,10 @@
 #define SYNC_RX_BATCH	64	/* datagrams read per wake-up */
 
 struct sync_peer *
-sync_peer_find(struct syncd *d, struct in_addr a)
+sync_peer_find(struct syncd *d, const struct tnd_addr *a)
 {
 	for (int i = 0; i < SYNC_PEERS_MAX; i++)
-		if (d->peers[i].used && d->peers[i].addr.s_addr == a.s_addr)
+		if (d->peers[i].used && addr_eq(&d->peers[i].addr, a))
 			return &d->peers[i];
 	return NULL;
 }
@@ -30,7 +31,7 @@ sync_peer_find(struct syncd *d, struct in_addr a)
 /* Only an authenticated datagram gets here: forged traffic from many
  * addresses cannot push a real sender's window out of the table. */
 struct sync_peer *
-sync_peer_get(struct syncd *d, struct in_addr a)
+sync_peer_get(struct syncd *d, const struct tnd_addr *a)
 {
 	struct sync_peer *p = sync_peer_find(d, a), *lru = &d->peers[0];
 
@@ -45,33 +46,33 @@ sync_peer_get(struct syncd *d, struct in_addr a)
 		p = lru;
 		memset(p, 0, sizeof(*p));
 		p->used = 1;
-		p->addr = a;
+		p->addr = *a;
 	}
 	p->last_used = ++d->tick;
 	return p;
 }
 
 static int
-peer_allowed(const struct syncd *d, struct in_addr from)
+peer_allowed(const struct syncd *d, const struct tnd_addr *from)
 {
 	if (d->sc.n_peers == 0)
 		return 1;
 	for (int i = 0; i < d->sc.n_peers; i++)
-		if (d->sc.peers[i].s_addr == from.s_addr)
+		if (addr_eq(&d->sc.peers[i], from))
 			return 1;
 	return 0;
 }
 
 void
-sync_net_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
-    size_t len)
+sync_net_input(struct syncd *d, const struct tnd_addr *from,
+    const uint8_t *buf, size_t len)
 {
 	struct sync_dec dec = { .syncid = d->sc.syncid, .stats = &d->stats };
 	struct sync_replay *win = NULL;
 	struct sync_info info;
 	struct sync_peer *p;
 	enum sync_err e;
-	char a[INET_ADDRSTRLEN];
+	char a[ADDR_STRLEN];
 
 	if (!peer_allowed(d, from)) {
 		d->c.ignored++;
@@ -94,7 +95,7 @@ sync_net_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
 	e = sync_decode(&dec, buf, len, &info);
 	if (e != SYNC_OK) {
 		log_debug("sync: datagram from %s refused: %s",
-		    inet_ntop(AF_INET, &from, a, sizeof(a)), sync_err_str(e));
+		    addr_str(from, a, sizeof(a)), sync_err_str(e));
 		free(win);
 		return;
 	}
@@ -109,14 +110,14 @@ sync_net_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
 }
 
 void
-sync_net_ctl_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
-    size_t len)
+sync_net_ctl_input(struct syncd *d, const struct tnd_addr *from,
+    const uint8_t *buf, size_t len)
 {
 	struct sync_ctl_msg m;
 	struct sync_replay *win = NULL;
 	struct sync_peer *p;
 	enum sync_ctl_err e;
-	char a[INET_ADDRSTRLEN];
+	char a[ADDR_STRLEN];
 
 	if (!peer_allowed(d, from)) {
 		d->c.ignored++;
@@ -136,7 +137,7 @@ sync_net_ctl_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
 	if (e != SYNC_CTL_OK) {
 		d->c.ctl_refused++;
 		log_debug("sync: control datagram from %s refused: %s",
-		    inet_ntop(AF_INET, &from, a, sizeof(a)),
+		    addr_str(from, a, sizeof(a)),
 		    sync_ctl_err_str(e));
 		free(win);
 		return;
@@ -165,18 +166,59 @@ sync_net_ctl_input(struct syncd *d, struct in_addr from, const uint8_t *buf,
 	}
 }
 
+/* The group or a peer (or, any: the wildcard) and port as a socket
+ * address; a link-local scope takes the sync interface. */
+static socklen_t
+to_sockaddr(const struct syncd *d, const struct tnd_addr *a, int any,
+    uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->af == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		if (!any)
+			memcpy(&s4->sin_addr, a->bytes, 4);
+		return sizeof(*s4);
+	}
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(port);
+	if (!any) {
+		memcpy(&s6->sin6_addr, a->bytes, 16);
+		if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) ||
+		    IN6_IS_ADDR_MC_LINKLOCAL(&s6->sin6_addr))
+			s6->sin6_scope_id = d->ifindex;
+	}
+	return sizeof(*s6);
+}
+
+static void
+from_sockaddr(const struct sockaddr_storage *ss, struct tnd_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->af = (uint8_t)ss->ss_family;
+	if (ss->ss_family == AF_INET6)
+		memcpy(a->bytes, &((const struct sockaddr_in6 *)ss)->sin6_addr,
+		    16);
+	else
+		memcpy(a->bytes, &((const struct sockaddr_in *)ss)->sin_addr,
+		    4);
+}
+
 static void
 on_read(evutil_socket_t fd, short ev, void *arg)
 {
 	struct syncd *d = arg;
 	static uint8_t buf[SYNC_MAXLEN_MAX + 1];	/* one loop, one reader */
-	struct sockaddr_in from;
+	struct sockaddr_storage ss;
+	struct tnd_addr from;
 	socklen_t fl;
 	ssize_t n;
 
 	for (int i = 0; i < SYNC_RX_BATCH; i++) {
-		fl = sizeof(from);
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		fl = sizeof(ss);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss,
 		    &fl);
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EINTR) {
@@ -185,36 +227,25 @@ on_read(evutil_socket_t fd, short ev, void *arg)
 			}
 			return;
 		}
+		from_sockaddr(&ss, &from);
 		if (fd == d->ctl_fd)
-			sync_net_ctl_input(d, from.sin_addr, buf, (size_t)n);
+			sync_net_ctl_input(d, &from, buf, (size_t)n);
 		else
-			sync_net_input(d, from.sin_addr, buf, (size_t)n);
+			sync_net_input(d, &from, buf, (size_t)n);
 	}
 }
 
+/* The group joined on the interface, sending through it with the TTL
+ * (hop limit), no other group's traffic, our own not looped: IPv4. */
 static int
-sock_setup(struct syncd *d, int fd, uint16_t port)
+mcast_setup4(const struct syncd *d, int fd)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET,
-	    .sin_port = htons(port), .sin_addr = d->sc.group };
-	struct ip_mreqn mr = { .imr_multiaddr = d->sc.group,
-	    .imr_ifindex = (int)d->ifindex };
-	int one = 1, zero = 0;
+	struct ip_mreqn mr = { .imr_ifindex = (int)d->ifindex };
 	unsigned char ttl = (unsigned char)d->sc.ttl;
+	int zero = 0;
 
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, d->sc.interface,
-	    (socklen_t)strlen(d->sc.interface)))
-		return -1;
-	if (d->sc.n_peers > 0) {
-		/* Unicast peers: any local address on the interface. */
-		sin.sin_addr.s_addr = htonl(INADDR_ANY);
-		return bind(fd, (struct sockaddr *)&sin, sizeof(sin));
-	}
-	/* Bound to the group, and no other group's traffic (IP_MULTICAST_ALL
-	 * off), so only sync datagrams arrive; our own are not looped. */
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
-	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) ||
+	memcpy(&mr.imr_multiaddr, d->sc.group.bytes, 4);
+	if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &zero, sizeof(zero)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) ||
@@ -224,10 +255,60 @@ sock_setup(struct syncd *d, int fd, uint16_t port)
 	return 0;
 }
 
+/* The same for IPv6. */
+static int
+mcast_setup6(const struct syncd *d, int fd)
+{
+	struct ipv6_mreq mr = { .ipv6mr_interface = d->ifindex };
+	int ifindex = (int)d->ifindex, hops = d->sc.ttl, zero = 0;
+
+	memcpy(&mr.ipv6mr_multiaddr, d->sc.group.bytes, 16);
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, &zero,
+	    sizeof(zero)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex,
+	    sizeof(ifindex)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+	    sizeof(hops)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero,
+	    sizeof(zero)))
+		return -1;
+	return 0;
+}
+
+static int
+sock_setup(struct syncd *d, int fd, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int one = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, d->sc.interface,
+	    (socklen_t)strlen(d->sc.interface)))
+		return -1;
+	/* One family per socket: an IPv6 one takes no IPv4 traffic. */
+	if (sync_conf_af(&d->sc) == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &one, sizeof(one)))
+		return -1;
+	if (d->sc.n_peers > 0) {
+		/* Unicast peers: any local address on the interface. */
+		sl = to_sockaddr(d, &d->sc.peers[0], 1, port, &ss);
+		return bind(fd, (struct sockaddr *)&ss, sl);
+	}
+	/* Bound to the group, so only sync datagrams arrive. */
+	sl = to_sockaddr(d, &d->sc.group, 0, port, &ss);
+	if (bind(fd, (struct sockaddr *)&ss, sl))
+		return -1;
+	return d->sc.group.af == AF_INET6 ? mcast_setup6(d, fd) :
+	    mcast_setup4(d, fd);
+}
+
 static int
 open_one(struct syncd *d, uint16_t port, int *fdp, struct event **evp)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(sync_conf_af(&d->sc),
+	    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	int buf = 4 << 20;
 
 	if (fd == -1 || sock_setup(d, fd, port) == -1) {
@@ -261,29 +342,31 @@ sync_net_open(struct syncd *d)
 	return 0;
 }
 
+static int
+send_to(struct syncd *d, int fd, uint16_t port, const struct tnd_addr *a,
+    const uint8_t *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = to_sockaddr(d, a, 0, port, &ss);
+
+	return sendto(fd, buf, len, 0, (struct sockaddr *)&ss, sl) == -1 ?
+	    -1 : 0;
+}
+
 int
 sync_net_send(struct syncd *d, int ctl, const uint8_t *buf, size_t len)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET,
-	    .sin_port = htons(ctl ? d->sc.ctl_port : d->sc.port),
-	    .sin_addr = d->sc.group };
+	uint16_t port = ctl ? d->sc.ctl_port : d->sc.port;
 	int fd = ctl ? d->ctl_fd : d->fd, rc = 0;
 
 	if (d->tx_hook != NULL)
 		return d->tx_hook(d, ctl, buf, len);
 
-	if (d->sc.n_peers == 0) {
-		if (sendto(fd, buf, len, 0, (struct sockaddr *)&to,
-		    sizeof(to)) == -1)
+	if (d->sc.n_peers == 0)
+		rc = send_to(d, fd, port, &d->sc.group, buf, len);
+	for (int i = 0; i < d->sc.n_peers; i++)
+		if (send_to(d, fd, port, &d->sc.peers[i], buf, len) == -1)
 			rc = -1;
-	} else {
-		for (int i = 0; i < d->sc.n_peers; i++) {
-			to.sin_addr = d->sc.peers[i];
-			if (sendto(fd, buf, len, 0, (struct sockaddr *)&to,
-			    sizeof(to)) == -1)
-				rc = -1;
-		}
-	}
 	if (rc == -1) {
 		d->c.send_errors++;
 		log_debug("sync: sendto: %s", strerror(errno));

@@ -14,7 +14,7 @@ static int
 net_changed(const struct sync_conf *a, const struct sync_conf *b)
 {
 	return strcmp(a->interface, b->interface) != 0 ||
-	    a->group.s_addr != b->group.s_addr || a->port != b->port ||
+	    !addr_eq(&a->group, &b->group) || a->port != b->port ||
 	    a->ctl_port != b->ctl_port || a->ttl != b->ttl ||
 	    a->n_peers != b->n_peers ||
 	    memcmp(a->peers, b->peers, sizeof(a->peers)) != 0;

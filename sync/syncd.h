@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <netinet/in.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "lag.h"
 #include "sync_auth.h"
@@ -21,7 +22,7 @@ enum sync_role { ROLE_NONE, ROLE_MASTER, ROLE_BACKUP };
 
 struct sync_conf {
 	char		interface[CONF_NAME_MAX];
-	struct in_addr	group;
+	struct tnd_addr	group;		/* IPv4 or IPv6 multicast */
 	uint16_t	port;
 	uint16_t	ctl_port;	/* control datagrams; default port+1 */
 	uint8_t		syncid;
@@ -37,13 +38,13 @@ struct sync_conf {
 	uint32_t	nack_ms;	/* wait before asking for a gap */
 	uint32_t	bulk_retry_ms;	/* bulk request repeated */
 	int		bulk_attempts;	/* before deciding no master */
-	struct in_addr	peers[SYNC_UNICAST_MAX];	/* unicast instead */
+	struct tnd_addr	peers[SYNC_UNICAST_MAX];	/* unicast instead */
 	int		n_peers;
 };
 
 /* One sender's replay windows (data and control), kept while recent. */
 struct sync_peer {
-	struct in_addr	 addr;
+	struct tnd_addr	 addr;
 	struct sync_replay replay;
 	struct sync_replay ctl_replay;
 	uint64_t	 last_used;
@@ -89,7 +90,6 @@ struct syncd {
 	struct ctl_server	*ctl;
 	int			 fd, ctl_fd;
 	unsigned int		 ifindex;
-	struct in_addr		 self;		/* our address on the interface */
 	struct event		*rx_ev, *ctl_ev, *tick_ev;
 	struct sync_key		 key;
 	int			 auth;
@@ -137,7 +137,7 @@ struct syncd {
 	uint64_t		 hb_ms;		/* last heartbeat */
 
 	/* backup */
-	struct in_addr		 master;	/* sender followed */
+	struct tnd_addr		 master;	/* sender followed */
 	int			 have_master;
 	uint64_t		 expect;	/* next sequence number */
 	uint64_t		 follow_from;	/* first seen from this master */
@@ -159,15 +159,21 @@ void	sync_conf_defaults(struct sync_conf *sc);
 int	sync_conf_load(const char *path, struct sync_conf *sc, FILE *err);
 int	sync_conf_load_string(const char *text, struct sync_conf *sc,
 	    FILE *err);
+/* The sockets' family: the peers' when unicast, else the group's. */
+static inline int
+sync_conf_af(const struct sync_conf *sc)
+{
+	return sc->n_peers > 0 ? sc->peers[0].af : sc->group.af;
+}
 
 /* net.c: the data and control sockets */
 int	sync_net_open(struct syncd *d);
 void	sync_net_close(struct syncd *d);
-struct sync_peer *sync_peer_find(struct syncd *d, struct in_addr a);
-struct sync_peer *sync_peer_get(struct syncd *d, struct in_addr a);
-void	sync_net_input(struct syncd *d, struct in_addr from,
+struct sync_peer *sync_peer_find(struct syncd *d, const struct tnd_addr *a);
+struct sync_peer *sync_peer_get(struct syncd *d, const struct tnd_addr *a);
+void	sync_net_input(struct syncd *d, const struct tnd_addr *from,
 	    const uint8_t *buf, size_t len);
-void	sync_net_ctl_input(struct syncd *d, struct in_addr from,
+void	sync_net_ctl_input(struct syncd *d, const struct tnd_addr *from,
 	    const uint8_t *buf, size_t len);
 int	sync_net_send(struct syncd *d, int ctl, const uint8_t *buf,
 	    size_t len);
@@ -185,9 +191,9 @@ void	sync_master_tick(struct syncd *d, uint64_t now_ms);
 
 /* backup.c: gaps, NACKs, bulk requests, installing */
 void	sync_backup_start(struct syncd *d);
-void	sync_backup_datagram(struct syncd *d, struct in_addr from,
+void	sync_backup_datagram(struct syncd *d, const struct tnd_addr *from,
 	    const uint8_t *buf, size_t len, uint64_t seq);
-void	sync_backup_bulk_end(struct syncd *d, struct in_addr from,
+void	sync_backup_bulk_end(struct syncd *d, const struct tnd_addr *from,
 	    const struct sync_ctl_msg *m);
 void	sync_backup_tick(struct syncd *d, uint64_t now_ms);
 /* The director answered a sync_install: seq echoed, or -1 (an error,
@@ -195,7 +201,7 @@ void	sync_backup_tick(struct syncd *d, uint64_t now_ms);
 void	sync_backup_installed(struct syncd *d, int64_t seq);
 uint64_t sync_mono_us(void);
 uint64_t sync_trace_us(void);
-void	sync_backup_heartbeat(struct syncd *d, struct in_addr from,
+void	sync_backup_heartbeat(struct syncd *d, const struct tnd_addr *from,
 	    uint64_t last_seq);
 
 /* role.c: the links, the role from tandem-vrrpd */

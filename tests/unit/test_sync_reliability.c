@@ -81,8 +81,10 @@ tx(struct syncd *from, int ctl, const uint8_t *buf, size_t len)
 static void
 deliver(void)
 {
-	struct in_addr a = { .s_addr = htonl(0x0a000001) };
-	struct in_addr b = { .s_addr = htonl(0x0a000002) };
+	struct tnd_addr a, b;
+
+	addr_parse("10.0.0.1", &a);
+	addr_parse("10.0.0.2", &b);
 
 	while (net.n > 0) {
 		int n = net.n;
@@ -98,7 +100,7 @@ deliver(void)
 			}
 		for (int i = 0; i < n; i++) {
 			struct pkt *p = batch[i];
-			struct in_addr from = p->to == backup ? a : b;
+			const struct tnd_addr *from = p->to == backup ? &a : &b;
 			if (p->ctl)
 				sync_net_ctl_input(p->to, from, p->buf, p->len);
 			else
