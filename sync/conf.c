@@ -1,8 +1,8 @@
 /* The config's sync section for tandem-syncd (libconfig): interface,
- * multicast group or unicast peers, ports, TTL, syncid, datagram length,
- * the HMAC key file, the role (following VRRP), IPVS's threshold and
- * period, batching, resends and bulk requests. lib/conf.c checks the
- * section's types for every daemon. */
+ * multicast group or unicast peers (one family, IPv4 or IPv6), ports, TTL,
+ * syncid, datagram length, the HMAC key file, the role (following VRRP),
+ * IPVS's threshold and period, batching, resends and bulk requests.
+ * lib/conf.c checks the section's types for every daemon. */
 #include "syncd.h"
 
 #include <netinet/in.h>

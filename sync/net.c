@@ -1,7 +1,7 @@
-/* tandem-syncd's sockets: sync datagrams on the group (or from unicast
- * peers) and control datagrams on the control port; each datagram decoded
- * and authenticated against its sender's replay window, then handed to
- * the backup (data) or to the side it concerns (control). */
+/* tandem-syncd's sockets, IPv4 or IPv6: sync datagrams on the group (or
+ * from unicast peers) and control datagrams on the control port; each
+ * datagram decoded and authenticated against its sender's replay window,
+ * then handed to the backup (data) or to the side it concerns (control). */
 #include "syncd.h"
 
 #include "log.h"
