@@ -172,7 +172,7 @@ icmp_start(struct hc *h)
 	memcpy(pkt + 8, ICMP_PAYLOAD, sizeof(ICMP_PAYLOAD) - 1);
 	if (v4)		/* the kernel sums ICMPv6 itself */
 		put_be16(pkt + 2, csum_compute(pkt, sizeof(pkt)));
-	hc_sockaddr(&h->addr, 0, &ss, &sl);
+	sl = addr_sockaddr(&h->addr, 0, 0, &ss);
 	h->phase = "waiting for the echo reply";
 	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, sl) == -1) {
 		hc_done(h, 0, "send: %s", strerror(errno));

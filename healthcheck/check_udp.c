@@ -65,7 +65,7 @@ udp_start(struct hc *h)
 
 	if ((h->fd = hc_socket(h, SOCK_DGRAM)) == -1)
 		return -1;
-	hc_sockaddr(&h->addr, h->port, &ss, &sl);
+	sl = addr_sockaddr(&h->addr, h->port, 0, &ss);
 	if (connect(h->fd, (struct sockaddr *)&ss, sl) == -1) {
 		hc_done(h, 0, "connect: %s", strerror(errno));
 		return -1;

@@ -139,8 +139,6 @@ const char *hc_type_name(enum hc_type t);
 int	hc_type_parse(const char *s);
 
 /* net.c: sockets for the probes. */
-int	hc_sockaddr(const struct tnd_addr *a, uint16_t port,
-	    struct sockaddr_storage *ss, socklen_t *len);
 /* A non-blocking socket of type (SOCK_STREAM/DGRAM), bound to bindto when
  * set; -1 with the reason in h->reason via hc_done. */
 int	hc_socket(struct hc *h, int type);

@@ -17,28 +17,6 @@
 #include <openssl/ssl.h>
 
 int
-hc_sockaddr(const struct tnd_addr *a, uint16_t port,
-    struct sockaddr_storage *ss, socklen_t *len)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->af == AF_INET) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, a->bytes, 4);
-		*len = sizeof(*s4);
-	} else if (a->af == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, a->bytes, 16);
-		*len = sizeof(*s6);
-	} else
-		return -1;
-	return 0;
-}
-
-int
 hc_socket(struct hc *h, int type)
 {
 	const struct tnd_addr *src = &h->ck->bindto;
@@ -52,7 +30,7 @@ hc_socket(struct hc *h, int type)
 		return -1;
 	}
 	if (src->af) {
-		hc_sockaddr(src, 0, &ss, &sl);
+		sl = addr_sockaddr(src, 0, 0, &ss);
 		if (src->af != h->addr.af ||
 		    bind(fd, (struct sockaddr *)&ss, sl) == -1) {
 			int e = src->af != h->addr.af ? EAFNOSUPPORT : errno;
@@ -79,7 +57,7 @@ hc_connect_bev(struct hc *h, SSL *ssl,
 			SSL_free(ssl);
 		return -1;
 	}
-	hc_sockaddr(&h->addr, h->port, &ss, &sl);
+	sl = addr_sockaddr(&h->addr, h->port, 0, &ss);
 	if (ssl) {
 		h->bev = bufferevent_openssl_socket_new(h->d->base, fd, ssl,
 		    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);

@@ -2,6 +2,7 @@
 #include "addr.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -250,4 +251,31 @@ addr_range_nth(const struct addr_range *r, unsigned n, struct tnd_addr *out)
 	out->bytes[len - 3] = (uint8_t)(v >> 16);
 	out->bytes[len - 2] = (uint8_t)(v >> 8);
 	out->bytes[len - 1] = (uint8_t)v;
+}
+
+socklen_t
+addr_sockaddr(const struct tnd_addr *a, uint16_t port, unsigned scope,
+    struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->af == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, a->bytes, 4);
+		return sizeof(*s4);
+	}
+	if (a->af == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, a->bytes, 16);
+		if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) ||
+		    IN6_IS_ADDR_MC_LINKLOCAL(&s6->sin6_addr))
+			s6->sin6_scope_id = scope;
+		return sizeof(*s6);
+	}
+	return 0;
 }

@@ -39,6 +39,12 @@ addr_v4(const struct tnd_addr *a)	/* host order */
 
 #define ADDR_STRLEN	46
 
+/* The address and port (host order) as a socket address; an IPv6
+ * link-local address (unicast or multicast) takes scope (an ifindex, 0
+ * for none). Its length, or 0 for a family that is neither. */
+socklen_t addr_sockaddr(const struct tnd_addr *a, uint16_t port,
+	    unsigned scope, struct sockaddr_storage *ss);
+
 /* A block of addresses and ports: the members of a service group, the
  * user-space stand-in for IPVS's firewall-mark services. */
 struct addr_range {

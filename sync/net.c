@@ -166,31 +166,15 @@ sync_net_ctl_input(struct syncd *d, const struct tnd_addr *from,
 	}
 }
 
-/* The group or a peer (or, any: the wildcard) and port as a socket
- * address; a link-local scope takes the sync interface. */
+/* The group or a peer (or, any: the wildcard of its family) and port as
+ * a socket address; a link-local scope takes the sync interface. */
 static socklen_t
 to_sockaddr(const struct syncd *d, const struct tnd_addr *a, int any,
     uint16_t port, struct sockaddr_storage *ss)
 {
-	memset(ss, 0, sizeof(*ss));
-	if (a->af == AF_INET) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		if (!any)
-			memcpy(&s4->sin_addr, a->bytes, 4);
-		return sizeof(*s4);
-	}
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	s6->sin6_family = AF_INET6;
-	s6->sin6_port = htons(port);
-	if (!any) {
-		memcpy(&s6->sin6_addr, a->bytes, 16);
-		if (IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) ||
-		    IN6_IS_ADDR_MC_LINKLOCAL(&s6->sin6_addr))
-			s6->sin6_scope_id = d->ifindex;
-	}
-	return sizeof(*s6);
+	struct tnd_addr wild = { .af = a->af };
+
+	return addr_sockaddr(any ? &wild : a, port, d->ifindex, ss);
 }
 
 static void

@@ -451,19 +451,7 @@ send_unicast(struct vrrp_inst *vi, struct vrrp_advert *a)
 		if (len < 0 || (flen = vrrp_advert_frame(pl, (size_t)len, a,
 		    zero, zero, d->ip_id++, fr, sizeof(fr))) < 0)
 			return -1;
-		memset(&ss, 0, sizeof(ss));
-		if (p->af == AF_INET) {
-			struct sockaddr_in *s = (void *)&ss;
-			s->sin_family = AF_INET;
-			memcpy(&s->sin_addr, p->bytes, 4);
-			sl = sizeof(*s);
-		} else {
-			struct sockaddr_in6 *s = (void *)&ss;
-			s->sin6_family = AF_INET6;
-			memcpy(&s->sin6_addr, p->bytes, 16);
-			s->sin6_scope_id = (uint32_t)vi->ifp->ifindex;
-			sl = sizeof(*s);
-		}
+		sl = addr_sockaddr(p, 0, (unsigned)vi->ifp->ifindex, &ss);
 		if (sendto(p->af == AF_INET ? d->uni_fd4 : d->uni_fd6, fr + 14,
 		    (size_t)flen - 14, 0, (struct sockaddr *)&ss, sl) == -1) {
 			log_warn("%s: unicast advert", vi->conf->name);
