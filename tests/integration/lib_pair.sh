@@ -8,7 +8,7 @@
 #   pair_conns 1                          # lb1's table, one line per conn
 #   pair_kill 1 KILL|STOP|CONT            # all of lb1's processes
 
-declare -A PAIR_DIR PAIR_SYNC
+declare -A PAIR_DIR PAIR_SYNC PAIR_SC
 PAIR_MODE=""
 PAIR_VIP=10.0.0.100
 PAIR_PORT=7
@@ -124,6 +124,26 @@ v = json.load(sys.stdin)
 for k in sys.argv[1].split("."): v = v[k]
 print(v)' "$2"
 }
+
+# pair_streams NAME N SECS [RAMP_MS]: N byte-checked streams (streamcheck)
+# from the client through the VIP for SECS, in the background; returns
+# once all are connected. The report goes to $LAB_TMP/NAME.json, the pid
+# to PAIR_SC[NAME].
+pair_streams() {
+	ip netns exec "$LAB-client" "$TD_TOOLS/streamcheck" -c "$PAIR_VIP:$PAIR_PORT" \
+		-n "$2" -r 128 -i 200 -d "$3" --ramp "${4:-1000}" \
+		--ready-file "$LAB_TMP/$1.ready" \
+		--json >"$LAB_TMP/$1.json" 2>"$LAB_TMP/$1.err" </dev/null &
+	LAB_PIDS+=("$!")
+	PAIR_SC[$1]=$!
+	wait_for "[ -s $LAB_TMP/$1.ready ]" 15 || lab_die "streamcheck $1: $(cat "$LAB_TMP/$1.err")"
+}
+
+# pair_est N: lb N's established connections to the service.
+pair_est() { pair_conns "$1" ESTABLISHED | grep -c ":$PAIR_PORT "; }
+
+# pair_same: both nodes hold the same established connections.
+pair_same() { [ "$(pair_conns 1 ESTABLISHED)" = "$(pair_conns 2 ESTABLISHED)" ]; }
 
 # pair_conns N [STATE]: lb N's connections (or only those in STATE) as
 # "proto state client vip rs", sorted; expiry times left out.

@@ -29,21 +29,8 @@ lab_bg lb2 tcpdump tcpdump -i eth2 -U --immediate-mode -n -w "$LAB_TMP/mc.pcap" 
 TCPD=$LAB_PID
 wait_for "grep -q listening $LAB_TMP/tcpdump.log" 10 || lab_die "tcpdump did not start"
 
-# sc_bg TAG STREAMS SECONDS: streamcheck in the background, every stream
-# open when it returns.
-sc_bg() {
-	ip netns exec "$LAB-client" "$TD_TOOLS/streamcheck" -c "$PAIR_VIP:$PAIR_PORT" \
-		-n "$2" -r 128 -i 200 -d "$3" --ramp 500 --ready-file "$LAB_TMP/$1.ready" \
-		--json >"$LAB_TMP/$1.json" 2>"$LAB_TMP/$1.err" </dev/null &
-	LAB_PIDS+=("$!")
-	eval "SC_$1=$!"
-	wait_for "[ -s $LAB_TMP/$1.ready ]" 15 || lab_die "streamcheck $1: $(cat "$LAB_TMP/$1.err")"
-}
-est() { pair_conns "$1" ESTABLISHED | grep -c ":$PAIR_PORT "; }
-same() { [ "$(pair_conns 1 ESTABLISHED)" = "$(pair_conns 2 ESTABLISHED)" ]; }
-
-sc_bg a 20 40
-tap_is "$(est 1)" 20 "lb1 (master) holds 20 streams"
+pair_streams a 20 40 500
+tap_is "$(pair_est 1)" 20 "lb1 (master) holds 20 streams"
 pair_node_start 2 100 "group = \"$G6\";"
 wait_for '[ "$(pair_sync 2 in_sync)" = True ]' 15
 tap_is "$(pair_sync 2 role)/$(pair_sync 2 in_sync)" backup/True \
@@ -51,12 +38,12 @@ tap_is "$(pair_sync 2 role)/$(pair_sync 2 in_sync)" backup/True \
 lb1_ll=$(ip -n "$LAB-lb1" -6 -o addr show dev eth2 scope link | awk '{ print $4 }')
 tap_is "$(pair_sync 2 peer)" "${lb1_ll%/*}" \
 	"lb2 follows lb1 by its link-local address (${lb1_ll%/*})"
-wait_for 'same' 10
+wait_for 'pair_same' 10
 tap_is "$(pair_conns 2 ESTABLISHED)" "$(pair_conns 1 ESTABLISHED)" \
 	"lb2's 20 connections equal lb1's (bulk sync)"
-sc_bg b 10 30
-wait_for '[ "$(est 2)" -ge 30 ] && same' 10
-tap_is "$(est 2)" 30 "10 new streams reach lb2 too"
+pair_streams b 10 30 500
+wait_for '[ "$(pair_est 2)" -ge 30 ] && pair_same' 10
+tap_is "$(pair_est 2)" 30 "10 new streams reach lb2 too"
 tap_is "$(pair_conns 2 ESTABLISHED)" "$(pair_conns 1 ESTABLISHED)" \
 	"lb2's 30 connections equal lb1's (live sync)"
 tap_is "$(pair_sync 2 auth_failures)/$(pair_sync 2 replays)/$(pair_sync 2 control_refused)" \
@@ -89,9 +76,9 @@ kill -HUP "${PAIR_SYNC[1]}" "${PAIR_SYNC[2]}"
 wait_for "grep -q 'reload: .* applied' $LAB_TMP/syncd-lb1.log && grep -q 'reload: .* applied' $LAB_TMP/syncd-lb2.log" 10
 tap_like "$(grep 'reload' "$LAB_TMP/syncd-lb2.log")" 'sockets reopened on eth2' \
 	"lb2's syncd reloaded onto unicast sockets"
-sc_bg c 10 5
-wait_for '[ "$(est 2)" -ge 40 ] && same' 10
-tap_is "$(est 2)" 40 "10 more streams reach lb2 over unicast"
+pair_streams c 10 5 500
+wait_for '[ "$(pair_est 2)" -ge 40 ] && pair_same' 10
+tap_is "$(pair_est 2)" 40 "10 more streams reach lb2 over unicast"
 tap_is "$(pair_conns 2 ESTABLISHED)" "$(pair_conns 1 ESTABLISHED)" \
 	"lb2's 40 connections equal lb1's"
 tap_is "$(pair_sync 2 peer)" fd00:16::11 "lb2 now follows lb1 at fd00:16::11"
@@ -99,7 +86,7 @@ lab_stop "$TCPD" INT
 tap_is "$(wire "$LAB_TMP/uc.pcap" | awk '{ print $1, $2 }' | sort -u)" "6 fd00:16::12" \
 	"sync datagrams went to lb2's IPv6 address, not the group"
 for t in a b c; do
-	wait "$(eval echo "\$SC_$t")"
+	wait "${PAIR_SC[$t]}"
 	tap_is "$?" 0 "streamcheck $t: every stream whole"
 done
 tap_done

@@ -15,23 +15,11 @@ pair_topology dr
 pair_node_start 1 150
 wait_for '[ "$(vr_state lb1 ext)" = MASTER ]' 10
 
-# sc_bg TAG STREAMS SECONDS: streamcheck in the background; waits until
-# every stream is open.
-sc_bg() {
-	ip netns exec "$LAB-client" "$TD_TOOLS/streamcheck" -c "$PAIR_VIP:$PAIR_PORT" \
-		-n "$2" -r 128 -i 200 -d "$3" --ramp 1000 --ready-file "$LAB_TMP/$1.ready" \
-		--json >"$LAB_TMP/$1.json" 2>"$LAB_TMP/$1.err" </dev/null &
-	LAB_PIDS+=("$!")
-	eval "SC_$1=$!"
-	wait_for "[ -s $LAB_TMP/$1.ready ]" 15 || lab_die "streamcheck $1: $(cat "$LAB_TMP/$1.err")"
-}
-est() { pair_conns "$1" ESTABLISHED | grep -c ":$PAIR_PORT "; }
-same() { [ "$(pair_conns 1 ESTABLISHED)" = "$(pair_conns 2 ESTABLISHED)" ]; }
 # counts N: "ActiveConn InActConn" of each real server, from -L -n.
 counts() { pair_ctl "$1" -L -n | awk '$1 == "->" && $2 ~ /:7$/ { print $2, $5, $6 }' | sort; }
 
-sc_bg a 100 40
-tap_is "$(est 1)" 100 "lb1 (master) holds 100 streams"
+pair_streams a 100 40
+tap_is "$(pair_est 1)" 100 "lb1 (master) holds 100 streams"
 
 # lb2 starts with 100 established connections on lb1: a bulk sync.
 pair_node_start 2 100
@@ -41,9 +29,9 @@ tap_like "$(pair_sync 2 role)/$(pair_sync 2 bulk_done)" '^backup/[12]$' "lb2 bac
 wait_for '[ "$(vr_get lb2 ext hold.held)" = False ]' 5
 tap_is "$(vr_get lb2 ext hold.held)" False "lb2's vrrpd released its preemption hold"
 
-wait_for same 5
-tap_is "$(est 2)" 100 "lb2 holds the 100 connections after its bulk sync"
-same && tap_ok "lb2's established connections are lb1's, to the same real servers" ||
+wait_for pair_same 5
+tap_is "$(pair_est 2)" 100 "lb2 holds the 100 connections after its bulk sync"
+pair_same && tap_ok "lb2's established connections are lb1's, to the same real servers" ||
 	tap_fail "tables equal" "$(diff <(pair_conns 1 ESTABLISHED) <(pair_conns 2 ESTABLISHED) | head -5)"
 tap_is "$(counts 2)" "$(counts 1)" "active/inactive counts per real server equal on both (ipvsadm -L -n)"
 # Timeouts: the backup's entries expire by the master's timeout (900 s).
@@ -60,12 +48,12 @@ ip netns exec "$LAB-lb2" nft -f - <<-NFT || lab_die "nft"
 	    udp dport 8848 numgen random mod 100 < 30 counter drop; }
 	}
 NFT
-sc_bg b 200 30
-wait_for '[ "$(est 2)" -ge 300 ] && same' 20
+pair_streams b 200 30
+wait_for '[ "$(pair_est 2)" -ge 300 ] && pair_same' 20
 dropped=$(ip netns exec "$LAB-lb2" nft list chain inet tdsync in | grep -o 'packets [0-9]*' | awk '{print $2}')
 tap_like "${dropped:-0}" '^[1-9][0-9]*$' "nftables dropped $dropped sync datagrams on their way to lb2"
-tap_is "$(est 2)" 300 "lb2 still holds all 300 connections"
-same && tap_ok "and they equal lb1's" ||
+tap_is "$(pair_est 2)" 300 "lb2 still holds all 300 connections"
+pair_same && tap_ok "and they equal lb1's" ||
 	tap_fail "tables equal under loss" "$(diff <(pair_conns 1 ESTABLISHED) <(pair_conns 2 ESTABLISHED) | head -5)"
 tap_like "gaps $(pair_sync 2 gaps) nacks $(pair_sync 2 nacks_sent) resent $(pair_sync 1 resent)" \
 	'^gaps [1-9][0-9]* nacks [1-9][0-9]* resent [1-9][0-9]*$' \
@@ -76,7 +64,7 @@ ip netns exec "$LAB-lb2" nft delete table inet tdsync
 lab_bg lb2 tcpdump tcpdump -i eth2 -U --immediate-mode -n -w "$LAB_TMP/sync.pcap" 'udp port 8848'
 TCPD=$LAB_PID
 wait_for "grep -q listening $LAB_TMP/tcpdump.log" 10
-sc_bg c 20 5
+pair_streams c 20 5
 # Until tcpdump has written a sync datagram with an entry (tshark reads
 # what -U has flushed so far).
 wait_for "[ -n \"\$(tshark -r $LAB_TMP/sync.pcap -T fields -e ipvs.vaddr 2>/dev/null | grep -m1 .)\" ]" 10
@@ -127,7 +115,7 @@ wait_for "grep -q 'reload: .* applied' $LAB_TMP/syncd-lb2.log" 5
 tap_like "$(grep 'reload' "$LAB_TMP/syncd-lb2.log" | tail -1)" 'applied' "a good file is applied"
 tap_is "$(pair_sync 2 role)/$(pair_sync 2 in_sync)/$(pair_sync 2 director_link)" "backup/True/True" \
 	"still backup, in sync, linked after the reload"
-for t in a b c; do wait "$(eval echo "\$SC_$t")" 2>/dev/null; done
+for t in a b c; do wait "${PAIR_SC[$t]}" 2>/dev/null; done
 tap_is "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pass"])' "$LAB_TMP/a.json")" True \
 	"the streams ran clean throughout"
 tap_done

@@ -18,18 +18,10 @@ wait_for '[ "$(pair_sync 2 in_sync)" = True ]' 15
 lab_bg lb2 tcpdump tcpdump -i eth2 -U --immediate-mode -n -w "$LAB_TMP/sync.pcap" 'udp port 8848'
 TCPD=$LAB_PID
 wait_for "grep -q listening $LAB_TMP/tcpdump.log" 10
-sc() {
-	ip netns exec "$LAB-client" "$TD_TOOLS/streamcheck" -c "$PAIR_VIP:$PAIR_PORT" \
-		-n 30 -r 128 -i 200 -d "$2" --ramp 500 --ready-file "$LAB_TMP/$1.ready" \
-		--json >"$LAB_TMP/$1.json" 2>"$LAB_TMP/$1.err" </dev/null &
-	LAB_PIDS+=("$!")
-	SC=$!
-	wait_for "[ -s $LAB_TMP/$1.ready ]" 15 || lab_die "streamcheck: $(cat "$LAB_TMP/$1.err")"
-}
 # rs_of N: the real server of lb N's template for the client.
 rs_of() { pair_conns "$1" NONE | awk '$3 == "10.0.0.2:0" { print $5 }'; }
 
-sc a 10
+pair_streams a 30 10 500
 wait_for '[ -n "$(rs_of 2)" ] && [ "$(pair_conns 2 ESTABLISHED | wc -l)" -ge 30 ]' 10
 rs=$(rs_of 1)
 tap_like "$rs" '^10\.0\.0\.2[123]:7$' "lb1 holds the client's persistence template (to $rs)"
@@ -43,10 +35,10 @@ tap_is "$(tcpdump -r "$LAB_TMP/sync.pcap" -n 2>/dev/null | awk '{ print $5 }' | 
 pair_kill 1 KILL
 wait_for '[ "$(vr_state lb2 ext)" = MASTER ]' 10
 tap_is "$(vr_state lb2 ext)" MASTER "lb1 killed: lb2 is master"
-wait "$SC"
+wait "${PAIR_SC[a]}"
 tap_is "$?" 0 "the first 30 streams survived the failover"
-sc b 3
-wait "$SC"
+pair_streams b 30 3 500
+wait "${PAIR_SC[b]}"
 tap_is "$?" 0 "30 new streams through lb2"
 tap_is "$(pair_ctl 2 -L -n | awk '$1 == "->" && $2 ~ /:7$/ && ($5 + $6) > 0 { print $2 }' | sort -u)" \
 	"${rs%:7}:7" "lb2 sent the returning client to $rs, as the synced template says"
