@@ -94,6 +94,11 @@ for c in 20 200; do
 	lag "$(echo "$out" | awk '/^Requests\/sec/ { printf "%d", $2 }') new conns/s (wrk -c $c, Connection: close$(echo "$out" | awk '/Socket errors/ { print "; wrk: " $0 }'))"
 	sleep 3
 done
+echo
+echo "The syncds' own view after these runs (\`tandemctl sync\`, the last 1,024 samples each):" \
+	"changes held in lb1's director $(pair_sync 1 lag.master.median_ms) ms median," \
+	"$(pair_sync 1 lag.master.p99_ms) ms p99; install on lb2" \
+	"$(pair_sync 2 lag.install.median_ms) ms median, $(pair_sync 2 lag.install.p99_ms) ms p99."
 fi
 
 if part share; then
