@@ -29,41 +29,6 @@ sched_pick(struct service *s, const struct pkt *p)
 	return d;
 }
 
-int64_t
-sched_overhead(const struct dest *d)
-{
-	return dest_overhead(d);
-}
-
-struct dest *
-sched_least_per_weight(struct dest *const *v, int n,
-    int64_t (*overhead)(const struct dest *))
-{
-	struct dest *least = NULL;
-	int64_t loh = 0;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (dest_usable(v[i])) {
-			least = v[i];
-			loh = overhead(least);
-			break;
-		}
-	}
-	for (i = i + 1; i < n; i++) {
-		struct dest *d = v[i];
-		if (atomic_load(&d->flags) & DEST_F_OVERLOAD)
-			continue;
-		int64_t doh = overhead(d);
-		if (loh * atomic_load(&d->weight) >
-		    doh * atomic_load(&least->weight)) {
-			least = d;
-			loh = doh;
-		}
-	}
-	return least;
-}
-
 void
 sched_tick(struct svc_table *t, uint64_t now_ms)
 {

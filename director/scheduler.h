@@ -30,15 +30,48 @@ const struct sched_ops *sched_find(const char *name);
 void	sched_tick(struct svc_table *t, uint64_t now_ms);
 /* Pick under the service's scheduler lock. */
 struct dest *sched_pick(struct service *s, const struct pkt *p);
+/* dest_overhead for sched_least_per_weight: IPVS's active * 256 +
+ * inactive (wlc, lblcr). */
+static inline int64_t
+sched_overhead(const struct dest *d)
+{
+	return dest_overhead(d);
+}
+
 /* The server of v[0..n) with the least overhead per weight, as IPVS's
  * wlc, sed and ip_vs_dest_set_min find it: the first usable one starts
  * the race and the rest only skip overloaded ones (a weight-0 server never
  * wins the strict comparison); cross-multiplied in 64 bits, so on a tie
- * the earlier server stays. NULL when none is usable. */
-struct dest *sched_least_per_weight(struct dest *const *v, int n,
-	    int64_t (*overhead)(const struct dest *));
-/* dest_overhead for it: IPVS's active * 256 + inactive (wlc, lblcr). */
-int64_t	sched_overhead(const struct dest *d);
+ * the earlier server stays. NULL when none is usable. Inline, so that the
+ * overhead function is too: this runs for every new connection. */
+static inline struct dest *
+sched_least_per_weight(struct dest *const *v, int n,
+    int64_t (*overhead)(const struct dest *))
+{
+	struct dest *least = NULL;
+	int64_t loh = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (dest_usable(v[i])) {
+			least = v[i];
+			loh = overhead(least);
+			break;
+		}
+	}
+	for (i = i + 1; i < n; i++) {
+		struct dest *d = v[i];
+		if (atomic_load(&d->flags) & DEST_F_OVERLOAD)
+			continue;
+		int64_t doh = overhead(d);
+		if (loh * atomic_load(&d->weight) >
+		    doh * atomic_load(&least->weight)) {
+			least = d;
+			loh = doh;
+		}
+	}
+	return least;
+}
 
 extern const struct sched_ops sched_rr, sched_wrr, sched_lc, sched_wlc;
 extern const struct sched_ops sched_sed, sched_nq, sched_fo, sched_ovf;
