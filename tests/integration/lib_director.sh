@@ -88,7 +88,9 @@ wrk_clean() {
 curl_seq() {
 	local i out=()
 	for ((i = 0; i < $1; i++)); do
-		out+=("$(lab_exec client curl -s -m 3 "$2")")
+		# A failed request shows as curl's exit code (28: timeout,
+		# 7: refused, 56: reset) in place of the page.
+		out+=("$(lab_exec client curl -s -m 3 "$2" || echo "curl-rc=$?")")
 	done
 	echo "${out[*]}"
 }

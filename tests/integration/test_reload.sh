@@ -65,7 +65,8 @@ if [[ "$seq" =~ ^((rs2|rs3)\ ){7}(rs2|rs3)$ ]] && [[ "$seq" == *rs2* ]] &&
     [[ "$seq" == *rs3* ]]; then
 	tap_ok "new connections go to rs2 and the added rs3 only: $seq"
 else
-	tap_fail "new connections go to rs2 and rs3 only" "$seq"
+	tap_fail "new connections go to rs2 and rs3 only" "$seq" \
+		"$(td_ctl status 2>&1 | grep -iE 'drop|conns|err' | head -20)"
 fi
 
 # --- a bad file changes nothing ---------------------------------------------
