@@ -126,8 +126,11 @@ sleep 6
 r1=$(rss) f1=$(fds) n1=$(hc_field 127.0.0.24:80 checks)
 secs=$(elapsed_since "$t0")
 want=$(python3 -c "print(int($secs / 0.3 * 0.9))")
-if [ $((n1 - n0)) -ge "$want" ] && [ "$(hc_field 127.0.0.24:80 missed)" = 0 ]; then
-	tap_ok "a healthy check beside them ran $((n1 - n0)) times in ${secs}s, none missed"
+# A check stalled by the bad ones would run far less often. How late each
+# start is (checkd's "missed", later than 50 ms) is speed, and a busy
+# machine moves it: reported, not asserted.
+if [ $((n1 - n0)) -ge "$want" ]; then
+	tap_ok "a healthy check beside them ran $((n1 - n0)) times in ${secs}s ($(hc_field 127.0.0.24:80 missed) started late)"
 else
 	tap_fail "a healthy check keeps its interval" "$((n1 - n0)) checks in ${secs}s (want >= $want)," \
 		"missed $(hc_field 127.0.0.24:80 missed)"
