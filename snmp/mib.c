@@ -199,8 +199,7 @@ vr_stats_row(struct oidtab *t, const struct snmp_model *m, json_object *inst,
 	    snmp_jstr(inst, "name", ""));
 
 	mib_put_uns(t, vr_stats, N(vr_stats), VRST_TRANSITIONS, idx, 3,
-	    ASN_COUNTER, snmp_jint(inst, "master_transitions",
-	    snmp_jint(inst, "transitions", 0)));
+	    ASN_COUNTER, snmp_jint(inst, "master_transitions", 0));
 	mib_put_int(t, vr_stats, N(vr_stats), VRST_NEWMASTER_REASON, idx, 3,
 	    ASN_INTEGER, v ? v->new_master_reason : 0);
 	mib_put_c64(t, vr_stats, N(vr_stats), VRST_RCVD_ADV, idx, 3,
